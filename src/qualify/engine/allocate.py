@@ -1,0 +1,63 @@
+"""Run a system's ordered steps over its inputs and return the allocation with its full log."""
+
+from __future__ import annotations
+
+from qualify.engine.caps import CapChecker, quota_caps
+from qualify.engine.context import Context, Decline
+from qualify.engine.eligibility import EligibilityChecker, RaceResult
+from qualify.engine.steps import RUNNERS
+from qualify.model.allocation import Allocation
+from qualify.model.nocs import NocRegistry, load_nocs
+from qualify.model.ranking import RankingList
+from qualify.rules import System
+
+
+def allocate(system: System, lists: dict[str, RankingList], *, declines: list[Decline] | None = None,
+             race_results: list[RaceResult] | None = None, nocs: NocRegistry | None = None) -> Allocation:
+    nocs = nocs or load_nocs()
+    caps = CapChecker([*quota_caps(system.quotas), *system.caps],
+                      {q.gender: q.places for q in system.quotas})
+    ctx = Context(system=system, lists=lists, nocs=nocs, caps=caps,
+                  eligibility=EligibilityChecker(system.eligibility, race_results), declines=list(declines or []))
+    has_reallocation = any(step.type == "reallocate" for step in system.steps)
+    if ctx.declines and not has_reallocation:
+        ctx.ledger.warn("declines", "this system has no reallocation step: declines were ignored")
+    for step in system.steps:
+        RUNNERS[step.type](ctx, step)
+    return Allocation(
+        system=system.id,
+        places=ctx.ledger.places,
+        decisions=ctx.ledger.decisions,
+        warnings=ctx.ledger.warnings,
+        eligibility=eligibility_report(system, lists, ctx.eligibility),
+        readings=readings(system),
+    )
+
+
+def eligibility_report(system: System, lists: dict[str, RankingList], checker: EligibilityChecker) -> list[dict]:
+    """One row per athlete on the system's lists, with the standard met (or why none is)."""
+    if system.eligibility is None:
+        return []
+    seen = {}
+    for ranking in lists.values():
+        for entry in ranking.entries:
+            if entry.athlete is None:
+                continue
+            key = (entry.athlete, entry.noc, ranking.gender)
+            if key not in seen:
+                status = checker.status(*key)
+                seen[key] = {"athlete": entry.athlete, "noc": entry.noc, "gender": ranking.gender.value,
+                             "status": status.status, "evidence": status.evidence}
+    return [seen[key] for key in sorted(seen, key=lambda k: (k[2].value, k[1], k[0]))]
+
+
+def readings(system: System) -> dict[str, str]:
+    """The interpretive switches in force, so every output says which reading produced it."""
+    chosen = {"tie_break": system.tie_break.rule}
+    for step in system.steps:
+        reading = getattr(step, "reading", None)
+        if reading is not None:
+            chosen[f"{step.id}.reading"] = reading
+    if system.eligibility is not None:
+        chosen["eligibility.rounding"] = system.eligibility.rounding
+    return chosen

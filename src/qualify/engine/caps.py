@@ -1,0 +1,71 @@
+"""Caps: limits on how many active places may share a NOC, gender or event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qualify.engine.ledger import Ledger
+from qualify.model.allocation import Place
+from qualify.model.common import Gender
+from qualify.rules import Cap, Quota
+
+
+@dataclass(frozen=True)
+class CapBreach:
+    cap_id: str
+    clause: str
+    is_total: bool  # a ceiling on everyone (event or gender total) rather than a per-NOC limit
+    message: str
+
+
+def quota_caps(quotas: tuple[Quota, ...]) -> list[Cap]:
+    """Gender quotas behave as totals over athlete-quota places."""
+    return [Cap(id=f"quota-{q.gender.value}", max=q.places, per=("gender",), kind="quota", clause=q.clause,
+                events=None)
+            for q in quotas]
+
+
+class CapChecker:
+    def __init__(self, caps: list[Cap], quota_gender: dict[Gender, int]) -> None:
+        self.caps = caps
+        self.quota_gender = quota_gender
+
+    @staticmethod
+    def _counts(cap: Cap, place: Place) -> bool:
+        if cap.kind is not None and place.kind != cap.kind:
+            return False
+        return cap.events is None or place.event in cap.events
+
+    def breach(self, ledger: Ledger, bundle: list[Place]) -> CapBreach | None:
+        """The first cap the bundle would break if granted on top of the ledger, or None."""
+        active = ledger.active()
+        for cap in self.caps:
+            for index, place in enumerate(bundle):
+                if not self._counts(cap, place):
+                    continue
+                key = tuple(getattr(place, field) for field in cap.per)
+                held = sum(1 for p in active if self._counts(cap, p)
+                           and tuple(getattr(p, field) for field in cap.per) == key)
+                within_bundle = sum(1 for other in bundle[:index] if self._counts(cap, other)
+                                    and tuple(getattr(other, field) for field in cap.per) == key)
+                if held + within_bundle + 1 > cap.max:
+                    return CapBreach(cap.id, cap.clause, "noc" not in cap.per,
+                                     _describe(cap, place, held))
+        return None
+
+    def total_full(self, ledger: Ledger, templates: list[Place]) -> bool:
+        """True when some total ceiling leaves no room for even one of these places."""
+        breach = self.breach(ledger, templates)
+        return breach is not None and breach.is_total
+
+
+def _describe(cap: Cap, place: Place, held: int) -> str:
+    scope = []
+    if "noc" in cap.per:
+        scope.append(place.noc)
+    if "gender" in cap.per:
+        scope.append(place.gender.label.lower())
+    if "event" in cap.per and place.event:
+        scope.append(place.event)
+    what = " ".join(scope) or "all"
+    return f"{what} already holds {held} of at most {cap.max} ({cap.id})"

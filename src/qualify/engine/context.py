@@ -1,0 +1,39 @@
+"""Everything a step needs: the rules, the inputs, the ledger and the checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qualify.engine.caps import CapChecker
+from qualify.engine.eligibility import EligibilityChecker
+from qualify.engine.ledger import Ledger
+from qualify.model.common import Gender
+from qualify.model.nocs import NocRegistry
+from qualify.model.ranking import RankingList
+from qualify.rules import System
+
+
+@dataclass(frozen=True)
+class Decline:
+    """An NOC giving up one place: ``NOC:GENDER`` or ``NOC:GENDER:STEP``."""
+
+    noc: str
+    gender: Gender
+    step: str | None = None
+    source: str = "--decline"
+    row: int | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.noc}:{self.gender.value}" + (f":{self.step}" if self.step else "")
+
+
+@dataclass
+class Context:
+    system: System
+    lists: dict[str, RankingList]
+    nocs: NocRegistry
+    caps: CapChecker
+    eligibility: EligibilityChecker
+    ledger: Ledger = field(default_factory=Ledger)
+    declines: list[Decline] = field(default_factory=list)

@@ -1,0 +1,62 @@
+"""The ledger: every place granted so far and every candidate passed over, in the order it happened."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from qualify.model.allocation import Decision, Place, PlaceStatus, SkipReason, Warning
+from qualify.model.common import Gender
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self.places: list[Place] = []
+        self.decisions: list[Decision] = []
+        self.warnings: list[Warning] = []
+        self._next_grant = 1
+
+    def new_grant_id(self) -> int:
+        grant = self._next_grant
+        self._next_grant += 1
+        return grant
+
+    def add(self, place: Place) -> None:
+        self.places.append(place)
+
+    def skip(self, decision: Decision) -> None:
+        self.decisions.append(decision)
+
+    def warn(self, step: str, message: str) -> None:
+        self.warnings.append(Warning(step=step, message=message))
+
+    def active(self) -> list[Place]:
+        return [p for p in self.places if p.status is PlaceStatus.ACTIVE]
+
+    def nocs_with_places(self) -> set[str]:
+        return {p.noc for p in self.active()}
+
+    def holds_place(self, noc: str) -> bool:
+        return any(p.noc == noc for p in self.active())
+
+    def athlete_holds_place(self, athlete: str, noc: str, gender: Gender, event: str | None) -> bool:
+        return any(p.athlete == athlete and p.noc == noc and p.gender is gender and p.event == event
+                   for p in self.active())
+
+    def nocs_from_steps(self, step_ids: tuple[str, ...]) -> set[str]:
+        # Declined places count too: a rule that excludes "NOCs that qualified through step X" means
+        # the qualification, not the current holding.
+        return {p.noc for p in self.places if p.pathway in step_ids}
+
+    def count(self, **match: object) -> int:
+        return sum(1 for p in self.active() if all(getattr(p, k) == v for k, v in match.items()))
+
+    def counts_by(self, *fields: str) -> Counter:
+        return Counter(tuple(getattr(p, f) for f in fields) for p in self.active())
+
+    def replace(self, old: Place, new: Place) -> None:
+        index = next(i for i, p in enumerate(self.places) if p is old)
+        self.places[index] = new
+
+    def relabel_decision(self, old: Decision, reason: SkipReason, detail: str) -> None:
+        index = next(i for i, d in enumerate(self.decisions) if d is old)
+        self.decisions[index] = old.model_copy(update={"reason": reason, "detail": detail})

@@ -1,0 +1,311 @@
+"""Rule files: a qualification system as data (events, quotas, caps, lists, ordered steps).
+
+A rule file is YAML read with ``yaml.safe_load`` and validated here. Unknown keys are rejected by
+name, steps are a closed set of types (the engine implements each once), and nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from qualify.errors import InputError, Problem
+from qualify.model.common import Continent, Gender
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Event(Strict):
+    id: str
+    name: str
+    gender: Gender
+    kind: Literal["individual", "team"] = "individual"
+    places: int | None = Field(default=None, ge=0, description="maximum starting places in the event")
+
+
+class Quota(Strict):
+    """Total athlete quota places for one gender."""
+
+    gender: Gender
+    places: int = Field(ge=0)
+    clause: str
+
+
+class Cap(Strict):
+    """At most ``max`` active places sharing the same values of ``per``.
+
+    ``per`` without ``noc`` makes a total (an event or gender ceiling); with ``noc`` a per-NOC limit.
+    ``kind`` and ``events`` restrict which places count.
+    """
+
+    id: str
+    max: int = Field(ge=0)
+    per: tuple[Literal["noc", "gender", "event"], ...]
+    kind: str | None = None
+    events: tuple[str, ...] | None = None
+    clause: str
+
+
+class ListSpec(Strict):
+    id: str
+    title: str
+    gender: Gender
+    event: str | None = None
+    kind: Literal["ranking", "race"] = "ranking"
+    entry: Literal["noc", "athlete"]
+    file: str
+    needs_continent: bool = False
+    needs_points: bool = True
+    source: str = ""
+
+
+class PlaceTemplate(Strict):
+    gender: Gender
+    event: str | None = None
+    kind: str = "quota"
+
+
+class TieBreak(Strict):
+    """How equal standings on a list are ordered.
+
+    ``listed_rank``: the federation's rank column is final; equal points with different ranks were broken
+    by the federation. Only equal ranks are ties. ``equal_points``: equal points are a tie whatever the
+    ranks say. Within a tie the walk goes by NOC code, then athlete name, and a tie that decides a place
+    is reported as unresolved.
+    """
+
+    rule: Literal["listed_rank", "equal_points"] = "listed_rank"
+    clause: str = ""
+
+
+class WalkFilters(Strict):
+    exclude_host: bool = False
+    only_new_nocs: bool = False
+    continent: Continent | None = None
+    exclude_steps: tuple[str, ...] = ()
+    check_eligibility: bool = False
+
+
+class StepBase(Strict):
+    id: str
+    label: str
+    clause: str
+    group: str | None = None
+
+
+class HostGuaranteeStep(StepBase):
+    type: Literal["host_guarantee"]
+    grant: tuple[PlaceTemplate, ...]
+    only_if_missing: bool = False
+
+
+class RankingWalkStep(StepBase, WalkFilters):
+    type: Literal["ranking_walk"]
+    list: str
+    grant: tuple[PlaceTemplate, ...]
+    take: int | None = Field(default=None, ge=1)
+    until_nocs: int | None = Field(default=None, ge=1)
+    until_full: bool = False
+
+    @model_validator(mode="after")
+    def _one_stop_rule(self) -> RankingWalkStep:
+        chosen = [self.take is not None, self.until_nocs is not None, self.until_full]
+        if sum(chosen) != 1:
+            raise ValueError("give exactly one of take, until_nocs, until_full")
+        return self
+
+
+class ContinentalBestStep(StepBase, WalkFilters):
+    type: Literal["continental_best"]
+    list: str
+    grant: tuple[PlaceTemplate, ...]
+    continents: tuple[Continent, ...]
+    # "unrepresented": a continent already holding a place gets none. "every_continent": each continent's
+    # best NOC without a place gets one. See the rule file for the clause this reads.
+    reading: Literal["unrepresented", "every_continent"] = "unrepresented"
+
+
+class ReallocationRule(WalkFilters):
+    """Where a declined place goes: the first rule whose ``from_steps``/``gender`` match the place."""
+
+    id: str
+    clause: str
+    list: str
+    from_steps: tuple[str, ...] | None = None
+    gender: Gender | None = None
+
+
+class ReallocateStep(StepBase):
+    type: Literal["reallocate"]
+    rules: tuple[ReallocationRule, ...]
+    # A declining NOC may not receive its own declined place back.
+    exclude_decliner: bool = True
+
+
+Step = Annotated[
+    HostGuaranteeStep | RankingWalkStep | ContinentalBestStep | ReallocateStep,
+    Field(discriminator="type"),
+]
+
+
+class EligibilityStandard(Strict):
+    """Met by finishing within ``top_fraction`` of the field (or ``top_places``) in ``races`` races."""
+
+    races: int = Field(ge=1)
+    top_fraction: float | None = Field(default=None, gt=0, le=1)
+    top_places: int | None = Field(default=None, ge=1)
+    category: str = "senior"
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> EligibilityStandard:
+        if (self.top_fraction is None) == (self.top_places is None):
+            raise ValueError("give exactly one of top_fraction, top_places")
+        return self
+
+
+class Eligibility(Strict):
+    clause: str
+    any_of: tuple[EligibilityStandard, ...]
+    # A fraction of the field as a number of places: "floor" keeps rank <= fraction * starters exactly;
+    # "ceil" rounds the allowed place up. See the rule file for the reading.
+    rounding: Literal["floor", "ceil"] = "floor"
+    results_file: str = "eligibility_results.csv"
+
+
+class BreakdownRow(Strict):
+    label: str
+    groups: tuple[str, ...]
+
+
+class BreakdownSection(Strict):
+    title: str
+    unit: Literal["grant", "place"] = "grant"
+    rows: tuple[BreakdownRow, ...]
+
+
+class System(Strict):
+    id: str
+    sport: str
+    edition: str
+    host: str
+    source: str
+    events: tuple[Event, ...]
+    quotas: tuple[Quota, ...]
+    caps: tuple[Cap, ...]
+    lists: tuple[ListSpec, ...]
+    steps: tuple[Step, ...]
+    tie_break: TieBreak = TieBreak()
+    eligibility: Eligibility | None = None
+    neutral_codes: tuple[str, ...] = ("AIN",)
+    breakdown: tuple[BreakdownSection, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> System:
+        list_ids = {spec.id for spec in self.lists}
+        step_ids = [step.id for step in self.steps]
+        event_ids = {event.id for event in self.events}
+        problems = []
+        if len(set(step_ids)) != len(step_ids):
+            problems.append("step ids must be unique")
+        for step in self.steps:
+            lists_used = [getattr(step, "list", None)] + [r.list for r in getattr(step, "rules", ())]
+            problems += [f"step '{step.id}' uses unknown list '{name}'" for name in lists_used
+                         if name is not None and name not in list_ids]
+            excluded = list(getattr(step, "exclude_steps", ()))
+            for rule in getattr(step, "rules", ()):
+                excluded += list(rule.exclude_steps) + list(rule.from_steps or ())
+            problems += [f"step '{step.id}' names unknown step '{name}'" for name in excluded
+                         if name not in step_ids]
+            for template in getattr(step, "grant", ()):
+                if template.event is not None and template.event not in event_ids:
+                    problems.append(f"step '{step.id}' grants a place in unknown event '{template.event}'")
+        for cap in self.caps:
+            problems += [f"cap '{cap.id}' names unknown event '{e}'" for e in cap.events or ()
+                         if e not in event_ids]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def list_spec(self, list_id: str) -> ListSpec:
+        return next(spec for spec in self.lists if spec.id == list_id)
+
+    def step(self, step_id: str) -> Step:
+        return next(step for step in self.steps if step.id == step_id)
+
+    @property
+    def total_places(self) -> int:
+        return sum(q.places for q in self.quotas)
+
+
+def _key_path(loc: tuple) -> str:
+    parts = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def parse_system(document: object, source: str) -> System:
+    try:
+        return System.model_validate(document)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            # Drop the discriminator tag pydantic inserts (e.g. "ranking_walk") from the key path.
+            loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part in _STEP_TYPES))
+            message = error["msg"]
+            if error["type"] == "extra_forbidden":
+                message = f"unknown key '{loc[-1]}'"
+            elif error["type"] == "union_tag_invalid":
+                found = error.get("input", {}).get("type") if isinstance(error.get("input"), dict) else None
+                message = f"unknown step type '{found}', expected one of {', '.join(sorted(_STEP_TYPES))}"
+            problems.append(Problem(source, message, key_path=_key_path(loc) or None))
+        raise InputError(problems) from None
+
+
+_STEP_TYPES = {"host_guarantee", "ranking_walk", "continental_best", "reallocate"}
+
+
+def load_system_file(path: Path) -> System:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError.single(str(path), f"cannot read rule file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError.single(str(path), "rule file is not UTF-8 text") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise InputError.single(str(path), f"not valid YAML ({getattr(exc, 'problem', exc)})", row=row) from None
+    if not isinstance(document, dict):
+        raise InputError.single(str(path), "a rule file must be a mapping of keys to values")
+    return parse_system(document, str(path))
+
+
+def bundled_system_ids() -> list[str]:
+    folder = resources.files("qualify.systems")
+    return sorted(item.name.removesuffix(".yaml") for item in folder.iterdir() if item.name.endswith(".yaml"))
+
+
+def load_system(system_id_or_path: str) -> System:
+    """A bundled system by id, or a rule file by path."""
+    candidate = Path(system_id_or_path)
+    if candidate.suffix in {".yaml", ".yml"} and candidate.exists():
+        return load_system_file(candidate)
+    if system_id_or_path not in bundled_system_ids():
+        known = ", ".join(bundled_system_ids())
+        raise InputError.single(system_id_or_path, f"unknown system, expected one of: {known} (or a rule file path)")
+    resource = resources.files("qualify.systems").joinpath(f"{system_id_or_path}.yaml")
+    with resources.as_file(resource) as path:
+        return load_system_file(path)

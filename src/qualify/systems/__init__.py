@@ -1,0 +1,1 @@
+"""Bundled rule files, one per sport and edition."""
