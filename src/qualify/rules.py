@@ -178,6 +178,18 @@ class Eligibility(Strict):
     results_file: str = "eligibility_results.csv"
 
 
+class SummaryColumn(Strict):
+    """One column of the NOC x event Summary: counts (or marks) the active places that match."""
+
+    key: str
+    label: str
+    group: str | None = None  # a heading spanning columns, e.g. "Men"
+    gender: Gender | None = None
+    event: str | None = None
+    kind: str | None = None
+    display: Literal["count", "mark"] = "count"
+
+
 class BreakdownRow(Strict):
     label: str
     groups: tuple[str, ...]
@@ -203,6 +215,7 @@ class System(Strict):
     tie_break: TieBreak = TieBreak()
     eligibility: Eligibility | None = None
     neutral_codes: tuple[str, ...] = ("AIN",)
+    summary: tuple[SummaryColumn, ...]
     breakdown: tuple[BreakdownSection, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -229,6 +242,16 @@ class System(Strict):
         for cap in self.caps:
             problems += [f"cap '{cap.id}' names unknown event '{e}'" for e in cap.events or ()
                          if e not in event_ids]
+        problems += [f"summary column '{c.key}' names unknown event '{c.event}'" for c in self.summary
+                     if c.event is not None and c.event not in event_ids]
+        groups = {step.group or step.id for step in self.steps}
+        for section in self.breakdown:
+            for row in section.rows:
+                problems += [f"breakdown row '{row.label}' names unknown step group '{g}'" for g in row.groups
+                             if g not in groups]
+        quota_genders = [q.gender for q in self.quotas]
+        if len(set(quota_genders)) != len(quota_genders):
+            problems.append("each gender may have one quota only")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from qualify.model.allocation import Decision, Place, PlaceStatus, SkipReason, Warning
+from qualify.model.allocation import Decision, Place, PlaceStatus, Warning
 from qualify.model.common import Gender
 
 
@@ -57,6 +57,6 @@ class Ledger:
         index = next(i for i, p in enumerate(self.places) if p is old)
         self.places[index] = new
 
-    def relabel_decision(self, old: Decision, reason: SkipReason, detail: str) -> None:
+    def replace_decision(self, old: Decision, new: Decision) -> None:
         index = next(i for i, d in enumerate(self.decisions) if d is old)
-        self.decisions[index] = old.model_copy(update={"reason": reason, "detail": detail})
+        self.decisions[index] = new

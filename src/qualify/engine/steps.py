@@ -78,14 +78,19 @@ def run_walk(ctx: Context, walk: Walk) -> None:
     groups = ordered_entries(walk.ranking, tie_rule)
     flat = [entry for group in groups for entry in group]
 
-    def skip(entry: RankingEntry, reason: SkipReason, detail: str) -> None:
-        outcome[id(entry)] = "skipped"
-        ledger.skip(Decision(step=walk.step_id, clause=walk.clause, noc=entry.noc,
-                             gender=walk.templates[0].gender if len(walk.templates) == 1 else walk.ranking.gender,
-                             event=walk.templates[0].event, list=walk.ranking.id, rank=entry.rank,
-                             athlete=entry.athlete, reason=reason, detail=detail))
+    waiting_for_taker: list[Decision] = []  # capped candidates whose place passes down to the next grant
 
-    for position, entry in enumerate(flat):
+    def skip(entry: RankingEntry, reason: SkipReason, detail: str, taken_by: str | None = None) -> None:
+        outcome[id(entry)] = "skipped"
+        decision = Decision(step=walk.step_id, clause=walk.clause, noc=entry.noc,
+                            gender=walk.templates[0].gender if len(walk.templates) == 1 else walk.ranking.gender,
+                            event=walk.templates[0].event, list=walk.ranking.id, rank=entry.rank,
+                            athlete=entry.athlete, reason=reason, detail=detail, taken_by=taken_by)
+        ledger.skip(decision)
+        if reason is SkipReason.CAP_REACHED:
+            waiting_for_taker.append(decision)
+
+    for entry in flat:
         if walk.stop(len(walk.grants)):
             stopped_at = entry
             break
@@ -128,18 +133,22 @@ def run_walk(ctx: Context, walk: Walk) -> None:
             ledger.add(place)
         walk.grants.append(bundle)
         outcome[id(entry)] = "granted"
+        taker = _taker(bundle[0])
+        for decision in waiting_for_taker:
+            ledger.replace_decision(decision, decision.model_copy(update={"taken_by": taker}))
+        waiting_for_taker.clear()
         passed_down = []
-        if position + 1 == len(flat):
-            stopped_at = None
 
     if stopped_at is not None:
         if walk.log_unreached:
             start = flat.index(stopped_at)
+            last_taker = _taker(walk.grants[-1][0]) if walk.grants else None
             for entry in flat[start:]:
                 if walk.filters.continent is not None and ctx.nocs.continent(entry.noc) is not walk.filters.continent:
                     continue
-                skip(entry, SkipReason.QUOTA_FULL, f"not reached: this step's places were all given "
-                     f"({len(walk.grants)} grant(s))")
+                skip(entry, SkipReason.QUOTA_FULL,
+                     f"not reached: the step's {len(walk.grants)} grant(s) went to higher-ranked entries",
+                     taken_by=last_taker and f"{last_taker} (the last one)")
                 outcome[id(entry)] = "unreached"
     elif not walk.stop(len(walk.grants)):
         ledger.skip(Decision(step=walk.step_id, clause=walk.clause, noc=None, gender=walk.templates[0].gender,
@@ -167,12 +176,17 @@ def _flag_deciding_ties(ctx: Context, walk: Walk, groups: list[list[RankingEntry
         for decision in list(ledger.decisions):
             if (decision.step == walk.step_id and decision.reason is SkipReason.QUOTA_FULL
                     and (decision.noc, decision.athlete, decision.rank) in loser_ids):
-                ledger.relabel_decision(decision, SkipReason.TIE_LOST,
-                                        f"tied with {winner_labels}; the tie is unresolved")
+                ledger.replace_decision(decision, decision.model_copy(update={
+                    "reason": SkipReason.TIE_LOST, "detail": f"tied with {winner_labels}; the tie is unresolved"}))
         winner_ids = {(e.noc, e.rank) for e in winners}
         for place in list(ledger.places):
             if place.pathway == walk.step_id and (place.noc, place.rank) in winner_ids:
                 ledger.replace(place, place.model_copy(update={"tie_unresolved": True}))
+
+
+def _taker(place: Place) -> str:
+    who = f"{place.athlete} ({place.noc})" if place.athlete else place.noc
+    return f"{who}, rank {place.rank}" if place.rank is not None else who
 
 
 def _stop_rule(ctx: Context, step: RankingWalkStep) -> Callable[[int], bool]:
@@ -195,6 +209,9 @@ def run_ranking_walk(ctx: Context, step: RankingWalkStep) -> None:
 
 def run_host_guarantee(ctx: Context, step: HostGuaranteeStep) -> None:
     host = ctx.system.host
+    # An unconditional guarantee is one decision (e.g. the host's man and woman together); a conditional one
+    # is decided event by event.
+    shared_grant = None if step.only_if_missing else ctx.ledger.new_grant_id()
     for template in step.grant:
         if step.only_if_missing and ctx.ledger.count(noc=host, gender=template.gender, event=template.event,
                                                      kind=template.kind):
@@ -204,7 +221,7 @@ def run_host_guarantee(ctx: Context, step: HostGuaranteeStep) -> None:
             continue
         ctx.ledger.add(Place(noc=host, gender=template.gender, event=template.event, kind=template.kind,
                              pathway=step.id, step_type=step.type, clause=step.clause,
-                             grant=ctx.ledger.new_grant_id(), entry=host, detail="host"))
+                             grant=shared_grant or ctx.ledger.new_grant_id(), entry=host, detail="host"))
 
 
 def run_continental_best(ctx: Context, step: ContinentalBestStep) -> None:

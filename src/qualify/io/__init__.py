@@ -1,0 +1,1 @@
+"""Readers and writers for the files users give to and get from ``qualify``."""

@@ -1,0 +1,141 @@
+"""Turn an allocation into the published tables: the NOC Summary and the Breakdown by pathway.
+
+Both are plain data here; ``writers`` renders them as a terminal table, Markdown, wikitext, CSV, JSON or Excel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qualify.model.allocation import Allocation, Place
+from qualify.model.common import Gender
+from qualify.model.nocs import NocRegistry
+from qualify.rules import SummaryColumn, System
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count after declines, and before them when a decline changed it (shown struck through)."""
+
+    value: int
+    before: int | None = None
+    mark: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.before is not None and self.before != self.value
+
+
+@dataclass
+class SummaryRow:
+    noc: str
+    name: str
+    cells: list[Cell]
+
+
+@dataclass
+class Summary:
+    columns: list[SummaryColumn]
+    rows: list[SummaryRow]
+    totals: list[Cell]
+    noc_count: int
+
+
+def _matches(column: SummaryColumn, place: Place) -> bool:
+    return ((column.gender is None or place.gender is column.gender)
+            and (column.event is None or place.event == column.event)
+            and (column.kind is None or place.kind == column.kind))
+
+
+def build_summary(system: System, allocation: Allocation, nocs: NocRegistry) -> Summary:
+    columns = list(system.summary)
+    codes = sorted({p.noc for p in allocation.places}, key=lambda code: (nocs.name(code).lower(), code))
+    rows, totals_after, totals_before = [], [0] * len(columns), [0] * len(columns)
+    for code in codes:
+        mine = [p for p in allocation.places if p.noc == code]
+        cells = []
+        for index, column in enumerate(columns):
+            after = sum(1 for p in mine if p.active and _matches(column, p))
+            before = sum(1 for p in mine if _matches(column, p))
+            if column.display == "mark":
+                after, before = min(after, 1), min(before, 1)
+            cells.append(Cell(after, before if before != after else None, column.display == "mark"))
+            totals_after[index] += after
+            totals_before[index] += before
+        rows.append(SummaryRow(code, nocs.name(code), cells))
+    totals = [Cell(a, b if b != a else None) for a, b in zip(totals_after, totals_before, strict=True)]
+    noc_count = len({p.noc for p in allocation.active_places()})
+    return Summary(columns, rows, totals, noc_count)
+
+
+@dataclass
+class BreakdownLine:
+    label: str
+    counts: dict[str, int]  # by gender value, or "" for grant-counted rows
+    holders: dict[str, list[str]] = field(default_factory=dict)  # "France (1)" strings by the same keys
+
+
+@dataclass
+class BreakdownTable:
+    title: str
+    unit: str
+    genders: list[str]
+    lines: list[BreakdownLine]
+    total: dict[str, int]
+
+
+def _holder(place: Place, nocs: NocRegistry) -> str:
+    who = nocs.name(place.noc)
+    if place.athlete:
+        who = f"{place.athlete}, {who}"
+    return f"{who} ({place.rank})" if place.rank is not None else who
+
+
+def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -> list[BreakdownTable]:
+    group_of = {step.id: step.group or step.id for step in system.steps}
+    continental_steps = {step.id: step for step in system.steps if step.type == "continental_best"}
+    genders = [q.gender.value for q in system.quotas] or [g.value for g in (Gender.MEN, Gender.WOMEN)]
+    tables = []
+    for section in system.breakdown:
+        lines = []
+        for row in section.rows:
+            places = sorted((p for p in allocation.active_places() if group_of.get(p.pathway) in row.groups),
+                            key=lambda p: p.grant)
+            if section.unit == "grant":
+                continental = next((step for step in continental_steps.values()
+                                    if group_of[step.id] in row.groups), None)
+                if continental is not None:
+                    lines.append(BreakdownLine(row.label, {}, {}))
+                    for continent in continental.continents:
+                        firsts = _first_of_each_grant([p for p in places if p.detail == continent.value])
+                        lines.append(BreakdownLine(f"  {continent.value}", {"": len(firsts)},
+                                                   {"": [_holder(p, nocs) for p in firsts]}))
+                    continue
+                firsts = _first_of_each_grant(places)
+                lines.append(BreakdownLine(row.label, {"": len(firsts)}, {"": [_holder(p, nocs) for p in firsts]}))
+            else:
+                counts, holders = {}, {}
+                for gender in genders:
+                    mine = [p for p in places if p.gender.value == gender]
+                    counts[gender] = len(mine)
+                    holders[gender] = [_holder(p, nocs) for p in mine]
+                lines.append(BreakdownLine(row.label, counts, holders))
+        total: dict[str, int] = {}
+        for line in lines:
+            for key, value in line.counts.items():
+                total[key] = total.get(key, 0) + value
+        if not any(total.values()) and section.rows and all(not line.holders or not any(line.holders.values())
+                                                             for line in lines):
+            continue  # e.g. a reallocation section when nothing was declined
+        tables.append(BreakdownTable(section.title, section.unit, [""] if section.unit == "grant" else genders,
+                                     lines, total))
+    return tables
+
+
+def _first_of_each_grant(places: list[Place]) -> list[Place]:
+    seen, firsts = set(), []
+    for place in places:
+        if place.grant not in seen:
+            seen.add(place.grant)
+            firsts.append(place)
+    return firsts

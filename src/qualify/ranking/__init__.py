@@ -1,0 +1,1 @@
+"""Season ranking lists computed from race results (short-track SOQC and their points tables)."""
