@@ -59,7 +59,7 @@ class ListSpec(Strict):
     event: str | None = None
     kind: Literal["ranking", "race"] = "ranking"
     entry: Literal["noc", "athlete"]
-    file: str
+    file: str | None = None  # required when the system reads its lists from files
     needs_continent: bool = False
     needs_points: bool = True
     source: str = ""
@@ -103,6 +103,9 @@ class HostGuaranteeStep(StepBase):
     type: Literal["host_guarantee"]
     grant: tuple[PlaceTemplate, ...]
     only_if_missing: bool = False
+    # When the event is already full: "exceed" grants the host place on top of the maximum; "displace_last"
+    # withdraws the lowest-ranked place a ranking walk gave in that event. See the rule file for the reading.
+    when_full: Literal["exceed", "displace_last"] = "exceed"
 
 
 class RankingWalkStep(StepBase, WalkFilters):
@@ -132,13 +135,14 @@ class ContinentalBestStep(StepBase, WalkFilters):
 
 
 class ReallocationRule(WalkFilters):
-    """Where a declined place goes: the first rule whose ``from_steps``/``gender`` match the place."""
+    """Where a declined place goes: the first rule whose ``from_steps``/``gender``/``event`` match the place."""
 
     id: str
     clause: str
     list: str
     from_steps: tuple[str, ...] | None = None
     gender: Gender | None = None
+    event: str | None = None
 
 
 class ReallocateStep(StepBase):
@@ -146,12 +150,72 @@ class ReallocateStep(StepBase):
     rules: tuple[ReallocationRule, ...]
     # A declining NOC may not receive its own declined place back.
     exclude_decliner: bool = True
+    # Refill a declined place only while the athlete ceiling (``athletes.ceiling``) is not reached.
+    while_under_ceiling: bool = False
+
+
+class TeamCompletionStep(StepBase):
+    """Teams for NOCs whose athletes already make one; then, if teams are missing, NOCs one athlete short.
+
+    Walks ``list`` granting a team place in ``event`` to each NOC holding at least ``needs`` athletes per
+    gender, until the event is full. If it is not, walks again and gives NOCs short of at most
+    ``max_extra`` athletes those athletes plus the team.
+    """
+
+    type: Literal["team_completion"]
+    list: str
+    event: str
+    needs: dict[Gender, int]
+    max_extra: int = Field(default=1, ge=0)
+    extra_respects_ceiling: bool = False
+
+
+class AdditionalAthleteStep(StepBase):
+    """One more athlete for NOCs with exactly ``starting_places`` individual places and the team event,
+    in team-ranking order, while the athlete ceiling is not reached."""
+
+    type: Literal["additional_athlete"]
+    lists: dict[Gender, str]
+    team_events: dict[Gender, str]
+    starting_places: int = Field(ge=1)
+    # "by_rank": rank 1 of every gender's list, then rank 2, ... (men before women within a rank);
+    # "men_first" / "women_first": one whole list, then the other.
+    order: Literal["by_rank", "men_first", "women_first"] = "by_rank"
+
+
+class AthleteQuotaStep(StepBase):
+    """Write each NOC's athlete quota per gender, as derived from its places by ``athletes`` rules."""
+
+    type: Literal["athlete_quota"]
 
 
 Step = Annotated[
-    HostGuaranteeStep | RankingWalkStep | ContinentalBestStep | ReallocateStep,
+    HostGuaranteeStep | RankingWalkStep | ContinentalBestStep | ReallocateStep | TeamCompletionStep
+    | AdditionalAthleteStep | AthleteQuotaStep,
     Field(discriminator="type"),
 ]
+
+
+class AthleteRules(Strict):
+    """How many athletes an NOC may enter per gender, derived from its starting places.
+
+    Without a team place: the most places it holds in one individual event. With the gender's team
+    place: ``team_athletes``; with the team and at least ``full_team_starts`` individual places:
+    ``full_team_athletes``. Neutral athletes are limited to ``neutral_max`` per gender.
+    """
+
+    clause: str
+    team_athletes: int = Field(ge=1)
+    full_team_starts: int = Field(ge=1)
+    full_team_athletes: int = Field(ge=1)
+    neutral_max: int | None = Field(default=None, ge=0)
+    neutral_clause: str = ""
+    ceiling: int | None = Field(default=None, ge=1)
+    ceiling_clause: str = ""
+    # "additions": the places earned on the SOQC lists stand even above the ceiling; only additional
+    # athletes and refills of declined places must fit under it. "all" also stops the ranking walks from
+    # granting a place that would need an athlete beyond the ceiling.
+    ceiling_reading: Literal["additions", "all"] = "additions"
 
 
 class EligibilityStandard(Strict):
@@ -214,6 +278,10 @@ class System(Strict):
     steps: tuple[Step, ...]
     tie_break: TieBreak = TieBreak()
     eligibility: Eligibility | None = None
+    athletes: AthleteRules | None = None
+    # "lists": every ranking list is a CSV in the data folder. "stage_results": lists are computed from
+    # World Tour stage results (short track SOQC) given with --results.
+    inputs: Literal["lists", "stage_results"] = "lists"
     neutral_codes: tuple[str, ...] = ("AIN",)
     summary: tuple[SummaryColumn, ...]
     breakdown: tuple[BreakdownSection, ...] = ()
@@ -227,8 +295,20 @@ class System(Strict):
         problems = []
         if len(set(step_ids)) != len(step_ids):
             problems.append("step ids must be unique")
+        if self.inputs == "lists":
+            problems += [f"list '{spec.id}' needs a file" for spec in self.lists if spec.file is None]
+        needs_athletes = {"team_completion", "additional_athlete", "athlete_quota"}
+        if self.athletes is None and any(step.type in needs_athletes for step in self.steps):
+            problems.append("steps team_completion, additional_athlete and athlete_quota need an 'athletes' section")
+        if self.athletes is None and any(getattr(step, "while_under_ceiling", False) for step in self.steps):
+            problems.append("while_under_ceiling needs athletes.ceiling")
         for step in self.steps:
             lists_used = [getattr(step, "list", None)] + [r.list for r in getattr(step, "rules", ())]
+            lists_used += list(getattr(step, "lists", {}).values())
+            events_used = [getattr(step, "event", None)] + list(getattr(step, "team_events", {}).values())
+            events_used += [r.event for r in getattr(step, "rules", ())]
+            problems += [f"step '{step.id}' names unknown event '{name}'" for name in events_used
+                         if name is not None and name not in event_ids]
             problems += [f"step '{step.id}' uses unknown list '{name}'" for name in lists_used
                          if name is not None and name not in list_ids]
             excluded = list(getattr(step, "exclude_steps", ()))
@@ -264,7 +344,10 @@ class System(Strict):
 
     @property
     def total_places(self) -> int:
-        return sum(q.places for q in self.quotas)
+        """Athlete places at the Games: the gender quotas, or the athlete ceiling where quotas are derived."""
+        if self.quotas:
+            return sum(q.places for q in self.quotas)
+        return self.athletes.ceiling if self.athletes is not None and self.athletes.ceiling else 0
 
 
 def _key_path(loc: tuple) -> str:
@@ -295,7 +378,8 @@ def parse_system(document: object, source: str) -> System:
         raise InputError(problems) from None
 
 
-_STEP_TYPES = {"host_guarantee", "ranking_walk", "continental_best", "reallocate"}
+_STEP_TYPES = {"host_guarantee", "ranking_walk", "continental_best", "reallocate", "team_completion",
+               "additional_athlete", "athlete_quota"}
 
 
 def load_system_file(path: Path) -> System:

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from qualify.engine.caps import CapChecker, quota_caps
+from qualify.engine.athletes import AthleteCounter
+from qualify.engine.caps import CapChecker, event_caps, quota_caps
 from qualify.engine.context import Context, Decline
 from qualify.engine.eligibility import EligibilityChecker, RaceResult
-from qualify.engine.steps import RUNNERS
-from qualify.model.allocation import Allocation
+from qualify.engine.runners import RUNNERS
+from qualify.model.allocation import Allocation, Place
 from qualify.model.nocs import NocRegistry, load_nocs
 from qualify.model.ranking import RankingList
 from qualify.rules import System
 
 
 def allocate(system: System, lists: dict[str, RankingList], *, declines: list[Decline] | None = None,
-             race_results: list[RaceResult] | None = None, nocs: NocRegistry | None = None) -> Allocation:
+             race_results: list[RaceResult] | None = None, nocs: NocRegistry | None = None,
+             given_places: list[Place] | None = None, notes: list[str] | None = None) -> Allocation:
+    """Run the system's steps in order.
+
+    ``given_places`` (e.g. a published table's starting places) stand in for what the ranking walks would have
+    granted: those steps are then skipped and every later step works on the given places.
+    """
     nocs = nocs or load_nocs()
-    caps = CapChecker([*quota_caps(system.quotas), *system.caps],
+    caps = CapChecker([*quota_caps(system.quotas), *event_caps(system.events), *system.caps],
                       {q.gender: q.places for q in system.quotas})
     ctx = Context(system=system, lists=lists, nocs=nocs, caps=caps,
-                  eligibility=EligibilityChecker(system.eligibility, race_results), declines=list(declines or []))
+                  eligibility=EligibilityChecker(system.eligibility, race_results), declines=list(declines or []),
+                  athletes=AthleteCounter(system, nocs) if system.athletes is not None else None)
     has_reallocation = any(step.type == "reallocate" for step in system.steps)
     if ctx.declines and not has_reallocation:
         ctx.ledger.warn("declines", "this system has no reallocation step: declines were ignored")
+    for note in notes or []:
+        ctx.ledger.warn("inputs", note)
+    for place in given_places or []:
+        ctx.ledger.add(place)
     for step in system.steps:
+        if given_places and step.type == "ranking_walk":
+            continue
         RUNNERS[step.type](ctx, step)
     return Allocation(
         system=system.id,
@@ -60,4 +74,12 @@ def readings(system: System) -> dict[str, str]:
             chosen[f"{step.id}.reading"] = reading
     if system.eligibility is not None:
         chosen["eligibility.rounding"] = system.eligibility.rounding
+    if system.athletes is not None:
+        chosen["athletes.ceiling_reading"] = system.athletes.ceiling_reading
+    for step in system.steps:
+        for name in ("when_full", "order"):
+            if step.type in ("host_guarantee", "additional_athlete"):
+                value = getattr(step, name, None)
+                if value is not None:
+                    chosen[f"{step.id}.{name}"] = value
     return chosen

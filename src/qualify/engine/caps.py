@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from qualify.engine.ledger import Ledger
 from qualify.model.allocation import Place
 from qualify.model.common import Gender
-from qualify.rules import Cap, Quota
+from qualify.rules import Cap, Event, Quota
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,13 @@ def quota_caps(quotas: tuple[Quota, ...]) -> list[Cap]:
     return [Cap(id=f"quota-{q.gender.value}", max=q.places, per=("gender",), kind="quota", clause=q.clause,
                 events=None)
             for q in quotas]
+
+
+def event_caps(events: tuple[Event, ...]) -> list[Cap]:
+    """An event's maximum places (``places`` in the rule file) is a total over every place in that event."""
+    return [Cap(id=f"event-{e.id}", max=e.places, per=("event",), events=(e.id,),
+                clause=f"maximum quota places in {e.name}")
+            for e in events if e.places is not None]
 
 
 class CapChecker:

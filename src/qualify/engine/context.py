@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qualify.engine.athletes import AthleteCounter
 from qualify.engine.caps import CapChecker
 from qualify.engine.eligibility import EligibilityChecker
 from qualify.engine.ledger import Ledger
@@ -15,17 +16,18 @@ from qualify.rules import System
 
 @dataclass(frozen=True)
 class Decline:
-    """An NOC giving up one place: ``NOC:GENDER`` or ``NOC:GENDER:STEP``."""
+    """An NOC giving up one place: ``NOC:GENDER``, or narrowed to a step or an event: ``NOC:GENDER:WHICH``."""
 
     noc: str
     gender: Gender
     step: str | None = None
     source: str = "--decline"
     row: int | None = None
+    event: str | None = None
 
     @property
     def text(self) -> str:
-        return f"{self.noc}:{self.gender.value}" + (f":{self.step}" if self.step else "")
+        return f"{self.noc}:{self.gender.value}" + "".join(f":{part}" for part in (self.step, self.event) if part)
 
 
 @dataclass
@@ -37,3 +39,4 @@ class Context:
     eligibility: EligibilityChecker
     ledger: Ledger = field(default_factory=Ledger)
     declines: list[Decline] = field(default_factory=list)
+    athletes: AthleteCounter | None = None

@@ -17,7 +17,6 @@ from qualify.rules import (
     RankingWalkStep,
     ReallocateStep,
     ReallocationRule,
-    Step,
     WalkFilters,
 )
 
@@ -77,6 +76,10 @@ def run_walk(ctx: Context, walk: Walk) -> None:
     stopped_at: RankingEntry | None = None
     groups = ordered_entries(walk.ranking, tie_rule)
     flat = [entry for group in groups for entry in group]
+    # An entry earns at most one place from a list, even when a later walk (a reallocation) goes over it again.
+    used = {p.entry for p in ledger.places if p.list == walk.ranking.id and p.status is not PlaceStatus.DISPLACED}
+    ceiling_all = (ctx.athletes is not None and ctx.athletes.rules.ceiling is not None
+                   and ctx.athletes.rules.ceiling_reading == "all")
 
     waiting_for_taker: list[Decision] = []  # capped candidates whose place passes down to the next grant
 
@@ -107,6 +110,9 @@ def run_walk(ctx: Context, walk: Walk) -> None:
             skip(entry, SkipReason.EXCLUDED,
                  f"{noc} qualified through {', '.join(walk.filters.exclude_steps)}, excluded here")
             continue
+        if entry.label in used:
+            skip(entry, SkipReason.ALREADY_QUALIFIED, f"{entry.label} already earned a place from this list")
+            continue
         if walk.filters.only_new_nocs and ledger.holds_place(noc):
             skip(entry, SkipReason.ALREADY_QUALIFIED, f"{noc} already holds a place")
             continue
@@ -131,6 +137,12 @@ def run_walk(ctx: Context, walk: Walk) -> None:
             continue
         for place in bundle:
             ledger.add(place)
+        if ceiling_all and ctx.athletes.total(ledger) > ctx.athletes.rules.ceiling:
+            del ledger.places[-len(bundle):]
+            skip(entry, SkipReason.CEILING_REACHED,
+                 f"the place would take the athletes past the ceiling of {ctx.athletes.rules.ceiling}")
+            continue
+        used.add(entry.label)
         walk.grants.append(bundle)
         outcome[id(entry)] = "granted"
         taker = _taker(bundle[0])
@@ -219,9 +231,30 @@ def run_host_guarantee(ctx: Context, step: HostGuaranteeStep) -> None:
                                      event=template.event, reason=SkipReason.ALREADY_QUALIFIED,
                                      detail=f"{host} qualified this place itself"))
             continue
+        probe = Place(noc=host, gender=template.gender, event=template.event, kind=template.kind, pathway=step.id,
+                      step_type=step.type, clause=step.clause, grant=0, entry=host)
+        if step.when_full == "displace_last" and ctx.caps.total_full(ctx.ledger, [probe]):
+            _displace_last(ctx, step.id, step.clause, template)
         ctx.ledger.add(Place(noc=host, gender=template.gender, event=template.event, kind=template.kind,
                              pathway=step.id, step_type=step.type, clause=step.clause,
                              grant=shared_grant or ctx.ledger.new_grant_id(), entry=host, detail="host"))
+
+
+def _displace_last(ctx: Context, step_id: str, clause: str, template: PlaceTemplate) -> None:
+    """Withdraw the lowest-ranked place a ranking walk gave in the event, to make room for a guarantee."""
+    walked = {s.id for s in ctx.system.steps if s.type in ("ranking_walk", "team_completion")}
+    candidates = [p for p in ctx.ledger.active() if p.event == template.event and p.gender is template.gender
+                  and p.kind == template.kind and p.pathway in walked and p.rank is not None]
+    if not candidates:
+        ctx.ledger.warn(step_id, f"{template.event} is full and no ranked place can make room: the guarantee "
+                                 "exceeds the event maximum")
+        return
+    last = max(candidates, key=lambda p: (p.rank, p.grant))
+    ctx.ledger.replace(last, last.model_copy(update={"status": PlaceStatus.DISPLACED}))
+    ctx.ledger.skip(Decision(step=step_id, clause=clause, noc=last.noc, gender=last.gender, event=last.event,
+                             list=last.list, rank=last.rank, reason=SkipReason.QUOTA_FULL,
+                             detail="place withdrawn to make room for the host guarantee",
+                             taken_by=ctx.system.host))
 
 
 def run_continental_best(ctx: Context, step: ContinentalBestStep) -> None:
@@ -245,11 +278,14 @@ def run_continental_best(ctx: Context, step: ContinentalBestStep) -> None:
 
 def _resolve_decline(ctx: Context, decline: Decline) -> Place:
     candidates = [p for p in ctx.ledger.active() if p.noc == decline.noc and p.gender is decline.gender
-                  and (decline.step is None or p.pathway == decline.step)]
+                  and (decline.step is None or p.pathway == decline.step)
+                  and (decline.event is None or p.event == decline.event)]
     if not candidates:
         what = f"{decline.gender.label.lower()}'s place"
         if decline.step:
             what += f" from step '{decline.step}'"
+        if decline.event:
+            what += f" in {decline.event}"
         raise InputError.single(decline.source, f"'{decline.text}': {decline.noc} holds no {what}",
                                 row=decline.row)
     # Without a named step the NOC gives up the place it earned last; earlier pathways (the host's
@@ -262,6 +298,8 @@ def _rule_for(step: ReallocateStep, place: Place) -> ReallocationRule | None:
         if rule.from_steps is not None and place.pathway not in rule.from_steps:
             continue
         if rule.gender is not None and rule.gender is not place.gender:
+            continue
+        if rule.event is not None and rule.event != place.event:
             continue
         return rule
     return None
@@ -282,6 +320,12 @@ def run_reallocate(ctx: Context, step: ReallocateStep) -> None:
         if rule is None:
             ledger.warn(step.id, f"no reallocation rule covers {place.noc}'s {place.pathway} place: it lapses")
             continue
+        if step.while_under_ceiling and ctx.athletes is not None and not ctx.athletes.under_ceiling(ledger):
+            total = ctx.athletes.total(ledger)
+            ledger.warn(step.id, f"{place.noc}'s declined {place.event or place.gender.label.lower()} place is "
+                        f"not refilled: {total} athletes are allocated, the ceiling is {ctx.athletes.rules.ceiling} "
+                        f"[{ctx.athletes.rules.ceiling_clause}]")
+            continue
         excluded = declined_by_gender[place.gender] if step.exclude_decliner else frozenset()
         template = PlaceTemplate(gender=place.gender, event=place.event, kind=place.kind)
         walk = Walk(step.id, step.type, rule.clause, ctx.lists[rule.list], (template,), rule,
@@ -293,9 +337,4 @@ def run_reallocate(ctx: Context, step: ReallocateStep) -> None:
                         f"reallocated on {ctx.lists[rule.list].title}: it lapses")
 
 
-RUNNERS: dict[str, Callable[[Context, Step], None]] = {
-    "host_guarantee": run_host_guarantee,
-    "ranking_walk": run_ranking_walk,
-    "continental_best": run_continental_best,
-    "reallocate": run_reallocate,
-}
+

@@ -1,4 +1,4 @@
-"""Declines: from the command line (NOC:GENDER[:STEP]) or from a CSV file (noc, gender[, step])."""
+"""Declines: from the command line (NOC:GENDER[:STEP or EVENT]) or a CSV file (noc, gender[, step][, event])."""
 
 from __future__ import annotations
 
@@ -25,38 +25,47 @@ def parse_decline(text: str, system: System, nocs: NocRegistry) -> Decline:
     if len(parts) not in (2, 3):
         raise InputError.single(source, f"'{text}': expected NOC:GENDER or NOC:GENDER:STEP, e.g. BEL:M")
     noc, gender_text = parts[0].strip().upper(), parts[1]
-    step = parts[2].strip() if len(parts) == 3 else None
+    which = parts[2].strip() if len(parts) == 3 else None
     gender = _gender(gender_text)
-    problem = _problem(noc, gender, gender_text, step, system, nocs)
+    problem = _problem(noc, gender, gender_text, which, system, nocs)
     if problem:
         raise InputError.single(source, f"'{text}': {problem}")
-    return Decline(noc=noc, gender=gender, step=step, source=source)
+    return Decline(noc=noc, gender=gender, source=source, **_narrowing(which, system))
 
 
-def _problem(noc: str, gender: Gender | None, gender_text: str, step: str | None, system: System,
+def _narrowing(which: str | None, system: System) -> dict[str, str | None]:
+    """The third part of a decline names a step or, failing that, an event."""
+    if which is None:
+        return {}
+    return {"step": which} if which in {s.id for s in system.steps} else {"event": which}
+
+
+def _problem(noc: str, gender: Gender | None, gender_text: str, which: str | None, system: System,
              nocs: NocRegistry) -> str | None:
     if noc not in nocs:
         return f"unknown NOC code '{noc}'"
     if gender is None or gender is Gender.MIXED:
         return f"gender '{gender_text}' must be M or W"
-    if step is not None and step not in {s.id for s in system.steps}:
-        return f"unknown step '{step}', expected one of {', '.join(s.id for s in system.steps)}"
+    known = [s.id for s in system.steps] + [e.id for e in system.events]
+    if which is not None and which not in known:
+        return f"unknown step or event '{which}', expected one of {', '.join(known)}"
     return None
 
 
 def read_declines_file(path: Path, system: System, nocs: NocRegistry) -> list[Decline]:
-    table = read_csv(path, required=["noc", "gender"], optional=["step"])
+    table = read_csv(path, required=["noc", "gender"], optional=["step", "event"])
     errors = RowErrors(table.path)
     declines = []
     for row in table.rows:
         noc = row.values["noc"].upper()
         gender = _gender(row.values["gender"])
-        step = row.values.get("step") or None
-        problem = _problem(noc, gender, row.values["gender"], step, system, nocs)
+        which = row.values.get("step") or row.values.get("event") or None
+        problem = _problem(noc, gender, row.values["gender"], which, system, nocs)
         if problem:
-            field = "noc" if "NOC" in problem else "step" if "step" in problem else "gender"
+            field = "noc" if "NOC" in problem else "gender" if "gender" in problem else "step"
             errors.add(row.line, field, problem)
             continue
-        declines.append(Decline(noc=noc, gender=gender, step=step, source=table.path, row=row.line))
+        declines.append(Decline(noc=noc, gender=gender, source=table.path, row=row.line,
+                                **_narrowing(which, system)))
     errors.raise_if_any()
     return declines

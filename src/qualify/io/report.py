@@ -95,6 +95,8 @@ def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -
     group_of = {step.id: step.group or step.id for step in system.steps}
     continental_steps = {step.id: step for step in system.steps if step.type == "continental_best"}
     genders = [q.gender.value for q in system.quotas] or [g.value for g in (Gender.MEN, Gender.WOMEN)]
+    if any(e.gender is Gender.MIXED for e in system.events) and Gender.MIXED.value not in genders:
+        genders.append(Gender.MIXED.value)
     tables = []
     for section in system.breakdown:
         lines = []
@@ -118,7 +120,7 @@ def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -
                 for gender in genders:
                     mine = [p for p in places if p.gender.value == gender]
                     counts[gender] = len(mine)
-                    holders[gender] = [_holder(p, nocs) for p in mine]
+                    holders[gender] = _holders_by_noc(mine, nocs)
                 lines.append(BreakdownLine(row.label, counts, holders))
         total: dict[str, int] = {}
         for line in lines:
@@ -130,6 +132,20 @@ def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -
         tables.append(BreakdownTable(section.title, section.unit, [""] if section.unit == "grant" else genders,
                                      lines, total))
     return tables
+
+
+def _holders_by_noc(places: list[Place], nocs: NocRegistry) -> list[str]:
+    """Athlete-bound places one by one; NOC places grouped, e.g. "Canada (1, 5, 12)"."""
+    if any(p.athlete for p in places):
+        return [_holder(p, nocs) for p in places]
+    grouped: dict[str, list[str]] = {}
+    for place in places:
+        grouped.setdefault(place.noc, [])
+        if place.rank is not None:
+            grouped[place.noc].append(str(place.rank))
+    return [f"{nocs.name(noc)} ({', '.join(ranks)})" if ranks else nocs.name(noc)
+            + (f" x{sum(1 for p in places if p.noc == noc)}" if sum(1 for p in places if p.noc == noc) > 1 else "")
+            for noc, ranks in grouped.items()]
 
 
 def _first_of_each_grant(places: list[Place]) -> list[Place]:

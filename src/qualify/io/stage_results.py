@@ -21,6 +21,7 @@ row 1 and the first result row 2.
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -56,8 +57,8 @@ def _race_label(stage: int, gender: Gender, event: str) -> str:
 
 
 def _parse_whole(text: str) -> int | None:
-    # int() alone would accept "+3", " 3" or "3_0"; a place or stage is plain digits.
-    return int(text) if text.isascii() and text.isdigit() else None
+    # int() alone would also take "+3", "3_0" or non-ASCII digits, which no place or stage is written as.
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else None
 
 
 def read_stage_results(directory: str | Path, *, nocs: NocRegistry | None = None) -> list[StageResult]:
@@ -120,7 +121,7 @@ def _read(text: str, registry: NocRegistry, out: _Collector, results: list[Stage
             out.add(row, None, f"found {len(cells)} fields, expected {len(header)} (one per header column)")
             continue
         value = {name: cells[i].strip() for name, i in at.items()}
-        result = _read_row(value, row, registry, out)
+        result = _read_row(value, row, registry, out, ranked)
         if result is None:
             continue
         key_field = "noc" if result.is_relay else "athlete"
@@ -133,14 +134,13 @@ def _read(text: str, registry: NocRegistry, out: _Collector, results: list[Stage
             continue
         seen[key] = row
         results.append(result)
-        if result.rank is not None:
-            ranked[result.race].append((result.rank, row))
 
     for race in sorted(ranked, key=lambda r: (r[0], r[1].value, STAGE_EVENTS.index(r[2]))):
         _check_ranks(race, ranked[race], out)
 
 
-def _read_row(value: dict[str, str], row: int, registry: NocRegistry, out: _Collector) -> StageResult | None:
+def _read_row(value: dict[str, str], row: int, registry: NocRegistry, out: _Collector,
+              ranked: dict[tuple[int, Gender, str], list[tuple[int, int]]]) -> StageResult | None:
     before = len(out.problems)
 
     stage = _parse_whole(value["stage"])
@@ -189,6 +189,10 @@ def _read_row(value: dict[str, str], row: int, registry: NocRegistry, out: _Coll
         out.add(row, "noc", f"found '{noc}', expected an IOC code from the NOC registry or an UNNAMED-... "
                             "placeholder")
 
+    race_known = stage in STAGES and event in STAGE_EVENTS and gender in genders_for_event(event)
+    if race_known and rank is not None and rank >= 1:
+        # Rows with other faults still hold their place, so they must not open a gap in the ranks.
+        ranked[(stage, gender, event)].append((rank, row))
     if len(out.problems) > before:
         return None
     return StageResult(stage=stage, event=event, gender=gender, rank=rank, status=status,

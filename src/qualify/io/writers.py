@@ -79,6 +79,11 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _column_heading(column) -> str:
+    """A column's label with its group, e.g. "Men 500m", where the published table has a spanning heading."""
+    return f"{column.group} {column.label}" if column.group else column.label
+
+
 def _summary_rows(summary: Summary, struck: tuple[str, str], name_cell) -> list[list[str]]:
     rows = [[name_cell(row.noc, row.name)] + [_cell_text(c, struck) for c in row.cells] for row in summary.rows]
     rows.append([f"Total: {summary.noc_count} NOCs"] + [_cell_text(c, struck) for c in summary.totals])
@@ -102,7 +107,7 @@ def _breakdown_rows(table: BreakdownTable) -> tuple[list[str], list[list[str]]]:
 def to_markdown(system: System, allocation: Allocation, nocs: NocRegistry) -> str:
     summary = build_summary(system, allocation, nocs)
     parts = [f"## {system.sport}, {system.edition}: quota allocation", "", "### Summary", "",
-             _markdown_table(["Nation"] + [c.label for c in summary.columns],
+             _markdown_table(["Nation"] + [_column_heading(c) for c in summary.columns],
                              _summary_rows(summary, ("~~", "~~"), lambda code, name: name))]
     parts += ["", "### Breakdown", "", "Rankings from the applicable list or competition appear in parentheses."]
     for table in build_breakdown(system, allocation, nocs):
@@ -129,7 +134,7 @@ def _wikitable(header: list[str], rows: list[list[str]]) -> str:
 
 def to_wikitext(system: System, allocation: Allocation, nocs: NocRegistry) -> str:
     summary = build_summary(system, allocation, nocs)
-    parts = ["===Summary===", _wikitable(["Nation"] + [c.label for c in summary.columns],
+    parts = ["===Summary===", _wikitable(["Nation"] + [_column_heading(c) for c in summary.columns],
                                           _summary_rows(summary, ("<s>", "</s>"),
                                                         lambda code, name: _wiki_nation(code, name, nocs)))]
     parts += ["", "===Breakdown===", "Rankings from the applicable list or competition appear in parentheses."]
@@ -156,12 +161,14 @@ def to_csv(allocation: Allocation) -> str:
     return buffer.getvalue()
 
 
-def to_xlsx_bytes(system: System, allocation: Allocation, nocs: NocRegistry) -> bytes:
+def to_xlsx_bytes(system: System, allocation: Allocation, nocs: NocRegistry, *, banner: str | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Summary"
+    if banner:
+        sheet.append([banner])
     summary = build_summary(system, allocation, nocs)
     sheet.append(["Nation", "NOC"] + [c.label for c in summary.columns])
     for row in summary.rows:
@@ -188,9 +195,9 @@ def to_xlsx_bytes(system: System, allocation: Allocation, nocs: NocRegistry) -> 
 def print_tables(console: Console, system: System, allocation: Allocation, nocs: NocRegistry) -> None:
     summary = build_summary(system, allocation, nocs)
     table = Table(title=f"{system.sport}, {system.edition}: Summary", show_footer=False)
-    table.add_column("Nation")
+    table.add_column("Nation", no_wrap=True)
     for column in summary.columns:
-        table.add_column(column.label, justify="right")
+        table.add_column(_column_heading(column), justify="right", no_wrap=True)
     for row in _summary_rows(summary, ("[strike]", "[/strike]"), lambda code, name: name)[:-1]:
         table.add_row(*row)
     table.add_section()
@@ -209,18 +216,23 @@ def print_tables(console: Console, system: System, allocation: Allocation, nocs:
         console.print(f"[yellow]warning[/yellow] ({warning.step}): {warning.message}")
 
 
-def render(fmt: str, system: System, allocation: Allocation, nocs: NocRegistry) -> str | bytes:
+def render(fmt: str, system: System, allocation: Allocation, nocs: NocRegistry, *,
+           banner: str | None = None) -> str | bytes:
+    """The allocation in one format; ``banner`` (e.g. a synthetic-data warning) is carried into every format."""
     if fmt == "json":
-        return json.dumps(to_json_document(system, allocation, nocs), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return to_csv(allocation)
-    if fmt == "markdown":
-        return to_markdown(system, allocation, nocs)
-    if fmt == "wikitext":
-        return to_wikitext(system, allocation, nocs)
+        document = to_json_document(system, allocation, nocs)
+        if banner:
+            document = {"notice": banner, **document}
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if fmt == "xlsx":
-        return to_xlsx_bytes(system, allocation, nocs)
-    raise ValueError(fmt)
+        return to_xlsx_bytes(system, allocation, nocs, banner=banner)
+    text = {"csv": lambda: to_csv(allocation), "markdown": lambda: to_markdown(system, allocation, nocs),
+            "wikitext": lambda: to_wikitext(system, allocation, nocs)}[fmt]()
+    if banner:
+        prefix = {"csv": "# ", "markdown": "> **", "wikitext": "<!-- "}[fmt]
+        suffix = {"csv": "", "markdown": "**", "wikitext": " -->"}[fmt]
+        text = f"{prefix}{banner}{suffix}\n" + ("\n" if fmt == "markdown" else "") + text
+    return text
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:

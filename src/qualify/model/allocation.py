@@ -12,6 +12,7 @@ from qualify.model.common import Gender
 class PlaceStatus(StrEnum):
     ACTIVE = "active"
     DECLINED = "declined"
+    DISPLACED = "displaced"  # withdrawn to make room for a guaranteed place
 
 
 class Place(BaseModel):
@@ -57,6 +58,8 @@ class SkipReason(StrEnum):
     DECLINED = "declined"
     QUOTA_FULL = "quota full"
     OTHER_CONTINENT = "other continent"
+    TEAM_INCOMPLETE = "team incomplete"
+    CEILING_REACHED = "athlete ceiling reached"
 
 
 class Decision(BaseModel):

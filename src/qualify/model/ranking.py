@@ -22,7 +22,9 @@ class RankingEntry(BaseModel):
 
     @property
     def label(self) -> str:
-        return self.athlete or self.noc
+        if self.athlete:
+            return self.athlete
+        return f"{self.noc} #{self.qualifier}" if self.qualifier else self.noc
 
 
 class RankingList(BaseModel):

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from qualify.model.common import Gender
 from qualify.model.ranking import RankingEntry, RankingList
-from qualify.model.stage import STAGE_EVENTS, STAGES, StageResult
+from qualify.model.stage import RELAY_EVENTS, STAGE_EVENTS, STAGES, StageResult
 from qualify.ranking.points import TENTH, PointsTable
 
 MAX_QUALIFIERS = 3
@@ -78,7 +78,7 @@ def result_points(results: Iterable[StageResult],
 
 
 def soqc_lines(results: Iterable[StageResult], points_table: PointsTable) -> dict[str, list[SoqcLine]]:
-    """The SOQC entries per list id, ranked order (total descending, then NOC, then qualifier)."""
+    """The SOQC entries per list id, in list order: total descending, then NOC, then qualifier."""
     points = result_points(results, points_table)
     # (gender, event) -> noc -> stage -> points of each of its results in that race
     per_noc: dict[tuple[Gender, str], dict[str, dict[int, list[Decimal]]]] = defaultdict(
@@ -89,7 +89,7 @@ def soqc_lines(results: Iterable[StageResult], points_table: PointsTable) -> dic
     lines: dict[str, list[SoqcLine]] = {}
     for (gender, event), by_noc in per_noc.items():
         # A relay entry is an NOC's single team; individual NOCs have up to three qualifiers.
-        relay = event in ("relay", "mixed-relay")
+        relay = event in RELAY_EVENTS
         qualifiers = 1 if relay else MAX_QUALIFIERS
         found: list[SoqcLine] = []
         for noc, by_stage in by_noc.items():

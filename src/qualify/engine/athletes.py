@@ -1,0 +1,72 @@
+"""Athlete quotas derived from places (short track: 3 without a relay, 4 with one, 5 with eight starts)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from qualify.engine.ledger import Ledger
+from qualify.model.allocation import Place, PlaceStatus
+from qualify.model.common import Gender
+from qualify.model.nocs import NocRegistry
+from qualify.rules import AthleteRules, System
+
+DERIVED_KIND = "quota"
+
+
+class AthleteCounter:
+    """Counts athletes per NOC and gender from the ledger: derived from places, plus extra athletes granted."""
+
+    def __init__(self, system: System, nocs: NocRegistry) -> None:
+        if system.athletes is None:
+            raise ValueError("system has no athletes rules")
+        self.rules: AthleteRules = system.athletes
+        self.nocs = nocs
+        self.individual = {g: [e.id for e in system.events if e.gender is g and e.kind == "individual"]
+                           for g in (Gender.MEN, Gender.WOMEN)}
+        self.team = {g: [e.id for e in system.events if e.gender is g and e.kind == "team"]
+                     for g in (Gender.MEN, Gender.WOMEN)}
+        self.derived_steps = {s.id for s in system.steps if s.type == "athlete_quota"}
+
+    def _pool(self, ledger: Ledger, include_declined: bool) -> list[Place]:
+        if include_declined:
+            return [p for p in ledger.places if p.status in (PlaceStatus.ACTIVE, PlaceStatus.DECLINED)]
+        return ledger.active()
+
+    def starts(self, ledger: Ledger, noc: str, gender: Gender, *, include_declined: bool = False) -> Counter:
+        events = self.individual[gender]
+        return Counter(p.event for p in self._pool(ledger, include_declined)
+                       if p.noc == noc and p.gender is gender and p.event in events and p.kind == "start")
+
+    def has_team(self, ledger: Ledger, noc: str, gender: Gender, *, include_declined: bool = False) -> bool:
+        return any(p.noc == noc and p.event in self.team[gender] for p in self._pool(ledger, include_declined))
+
+    def base(self, ledger: Ledger, noc: str, gender: Gender, *, include_declined: bool = False) -> tuple[int, str]:
+        """Athletes the NOC's places give it in a gender, and the rule that gave that number."""
+        starts = self.starts(ledger, noc, gender, include_declined=include_declined)
+        total_starts = sum(starts.values())
+        if self.has_team(ledger, noc, gender, include_declined=include_declined):
+            if total_starts >= self.rules.full_team_starts:
+                count, why = self.rules.full_team_athletes, f"team event and {total_starts} starting places"
+            else:
+                count, why = self.rules.team_athletes, "team event"
+        else:
+            count = max(starts.values(), default=0)
+            why = f"most places in one event ({count})"
+        if self.rules.neutral_max is not None and self.nocs.is_neutral(noc) and count > self.rules.neutral_max:
+            count, why = self.rules.neutral_max, f"neutral athletes: at most {self.rules.neutral_max}"
+        return count, why
+
+    def extras(self, ledger: Ledger, noc: str, gender: Gender) -> int:
+        """Athletes granted on top of the derived number (mixed-relay completion, additional athlete)."""
+        return sum(1 for p in ledger.active() if p.noc == noc and p.gender is gender and p.kind == DERIVED_KIND
+                   and p.pathway not in self.derived_steps)
+
+    def athletes(self, ledger: Ledger, noc: str, gender: Gender) -> int:
+        return self.base(ledger, noc, gender)[0] + self.extras(ledger, noc, gender)
+
+    def total(self, ledger: Ledger) -> int:
+        nocs = {p.noc for p in ledger.active()}
+        return sum(self.athletes(ledger, noc, g) for noc in nocs for g in (Gender.MEN, Gender.WOMEN))
+
+    def under_ceiling(self, ledger: Ledger, adding: int = 1) -> bool:
+        return self.rules.ceiling is None or self.total(ledger) + adding <= self.rules.ceiling

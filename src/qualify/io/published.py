@@ -1,0 +1,160 @@
+"""Published Summary tables: reading them, seeding places from them, and reconciling an allocation with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualify.engine.context import Decline
+from qualify.errors import InputError
+from qualify.io.csvfile import RowErrors, read_csv
+from qualify.io.report import build_summary
+from qualify.model.allocation import Allocation, Place
+from qualify.model.nocs import NocRegistry
+from qualify.rules import System
+
+STRUCK_FILE = "struck.csv"
+
+
+@dataclass
+class PublishedRow:
+    line: int
+    noc: str
+    values: dict[str, int]  # after declines
+    before: dict[str, int] = field(default_factory=dict)  # struck-through values, where a decline changed them
+
+
+@dataclass
+class PublishedTable:
+    path: str
+    columns: list[str]
+    rows: list[PublishedRow]
+
+
+def _cell(errors: RowErrors, line: int, key: str, text: str, mark: bool) -> int | None:
+    text = text.strip()
+    if mark and text.upper() in ("X", ""):
+        return 1 if text else 0
+    if text == "":
+        return 0
+    try:
+        value = int(text)
+    except ValueError:
+        errors.add(line, key, f"found '{text}', expected a count" + (" or X" if mark else ""))
+        return None
+    if value < 0:
+        errors.add(line, key, f"found {value}, expected a count >= 0")
+        return None
+    return value
+
+
+def read_published_summary(path: Path, system: System, nocs: NocRegistry) -> PublishedTable:
+    """A Summary as published: ``noc`` plus any of the system's summary column keys (``row``/``named_by`` allowed).
+
+    A ``struck.csv`` beside it (``row,noc,column,before,after``) gives the struck-through values of declined places.
+    """
+    keys = [c.key for c in system.summary]
+    marks = {c.key for c in system.summary if c.display == "mark"}
+    table = read_csv(path, required=["noc"], optional=["row", "named_by", *keys])
+    columns = [name for name in table.header if name in keys]
+    if not columns:
+        raise InputError.single(table.path, f"no summary columns; expected some of {', '.join(keys)}",
+                                row=1)
+    errors = RowErrors(table.path)
+    rows, seen = [], {}
+    for csv_row in table.rows:
+        noc = csv_row.values["noc"]
+        if noc not in nocs:
+            errors.add(csv_row.line, "noc", f"unknown NOC code '{noc}'")
+            continue
+        if noc in seen:
+            errors.add(csv_row.line, "noc", f"'{noc}' appears twice (also row {seen[noc]})")
+            continue
+        seen[noc] = csv_row.line
+        values = {key: _cell(errors, csv_row.line, key, csv_row.values[key], key in marks) for key in columns}
+        rows.append(PublishedRow(csv_row.line, noc, {k: v for k, v in values.items() if v is not None}))
+    errors.raise_if_any()
+    struck = path.parent / STRUCK_FILE
+    if struck.exists():
+        _read_struck(struck, rows, columns)
+    return PublishedTable(table.path, columns, rows)
+
+
+def _read_struck(path: Path, rows: list[PublishedRow], columns: list[str]) -> None:
+    table = read_csv(path, required=["noc", "column", "before", "after"], optional=["row"])
+    errors = RowErrors(table.path)
+    by_noc = {row.noc: row for row in rows}
+    for csv_row in table.rows:
+        noc, column = csv_row.values["noc"], csv_row.values["column"]
+        before = errors.integer(csv_row, "before", minimum=0)
+        after = errors.integer(csv_row, "after", minimum=0)
+        if noc not in by_noc:
+            errors.add(csv_row.line, "noc", f"'{noc}' is not a row of the summary")
+        elif column not in columns:
+            errors.add(csv_row.line, "column", f"found '{column}', expected one of {', '.join(columns)}")
+        elif after is not None and by_noc[noc].values.get(column) != after:
+            errors.add(csv_row.line, "after", f"found {after}, but the summary shows {by_noc[noc].values.get(column)}")
+        elif before is not None:
+            by_noc[noc].before[column] = before
+    errors.raise_if_any()
+
+
+def places_from_published(system: System, table: PublishedTable) -> tuple[list[Place], list[Decline]]:
+    """The starting and team places a published table shows (before declines), and the declines it strikes."""
+    places: list[Place] = []
+    declines: list[Decline] = []
+    grant = 0
+    for column in system.summary:
+        if column.event is None or column.key not in table.columns or column.kind not in ("start", "team"):
+            continue
+        event = next(e for e in system.events if e.id == column.event)
+        for row in table.rows:
+            after = row.values.get(column.key, 0)
+            before = row.before.get(column.key, after)
+            for _ in range(before):
+                grant += 1
+                places.append(Place(noc=row.noc, gender=event.gender, event=event.id, kind=column.kind,
+                                    pathway="given", step_type="given", clause=f"published table {table.path}",
+                                    grant=-grant, entry=row.noc, detail="place as published"))
+            declines += [Decline(row.noc, event.gender, event=event.id, source=table.path, row=row.line)
+                         for _ in range(before - after)]
+    return places, declines
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    noc: str
+    column: str
+    computed: int | None
+    published: int | None
+    what: str = "value"  # "value" (after declines) or "before" (the struck-through value)
+
+    def line(self) -> str:
+        shown = lambda v: "-" if v is None else str(v)  # noqa: E731
+        label = "struck value" if self.what == "before" else "value"
+        return f"{self.noc} {self.column}: computed {label} {shown(self.computed)}, published {shown(self.published)}"
+
+
+def compare(system: System, allocation: Allocation, table: PublishedTable, nocs: NocRegistry) -> list[Mismatch]:
+    """Every cell where the computed Summary and the published one differ (after declines, and struck values)."""
+    summary = build_summary(system, allocation, nocs)
+    keys = [c.key for c in summary.columns]
+    computed = {row.noc: dict(zip(keys, row.cells, strict=True)) for row in summary.rows}
+    mismatches = []
+    for row in table.rows:
+        cells = computed.get(row.noc)
+        for key in table.columns:
+            cell = cells.get(key) if cells else None
+            value = cell.value if cell else None
+            published = row.values.get(key)
+            if (value or 0) != (published or 0) or (cells is None and published):
+                mismatches.append(Mismatch(row.noc, key, value, published))
+            if key in row.before:
+                before = cell.before if cell is not None and cell.before is not None else value
+                if before != row.before[key]:
+                    mismatches.append(Mismatch(row.noc, key, before, row.before[key], "before"))
+    published_nocs = {row.noc for row in table.rows}
+    for noc, cells in computed.items():
+        if noc not in published_nocs:
+            mismatches += [Mismatch(noc, key, cells[key].value, None) for key in table.columns if cells[key].value]
+    return mismatches
