@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import random
 import shutil
-from pathlib import Path
 
 import pytest
 
 from qualify.engine import Decline, allocate
 from qualify.errors import InputError
 from qualify.io.inputs import load_inputs
-from qualify.model.allocation import Allocation, Place, PlaceStatus, SkipReason
+from qualify.model.allocation import Allocation, PlaceStatus, SkipReason
 from qualify.model.common import Gender
 from qualify.model.nocs import load_nocs
 from qualify.model.ranking import RankingEntry, RankingList
@@ -218,14 +217,14 @@ def test_quota_total_stops_the_walk_before_take_is_reached():
 
 def test_a_man_and_woman_bundle_is_skipped_whole_when_one_gender_is_capped():
     women = athletes("women", "W", [(1, "Emily Harrop", "FRA", 500)])
-    relay = teams("relay", [(1, "FRA", 494), (2, "ESP", 570), (3, "SUI", 533)])
+    relay = teams("relay", [(1, "FRA", 600), (2, "ESP", 570), (3, "SUI", 533)])
     allocation = run([walk("wch", "women", GRANT_W, take=1), walk("relay", "relay", GRANT_MW, take=2)],
                      women, relay, caps=[noc_cap(1)])
     # FRA holds a woman (Harrop) and may hold 1: its relay woman would break the cap, so the FRA bundle
     # is skipped whole - no FRA man either, although FRA holds no man. ESP and SUI take the two grants.
     assert [(p.noc, p.gender.value) for p in allocation.active_places() if p.pathway == "relay"] == [
         ("ESP", "M"), ("ESP", "W"), ("SUI", "M"), ("SUI", "W")]
-    assert held(allocation) .count(("FRA", "M", None)) == 0
+    assert held(allocation).count(("FRA", "M", None)) == 0
     capped = only(decisions(allocation, "relay", SkipReason.CAP_REACHED))
     assert capped.noc == "FRA"
 
@@ -278,6 +277,18 @@ def test_continental_best_every_continent_reading():
     assert "Africa" in only(decisions(allocation, "continental", SkipReason.LIST_EXHAUSTED)).detail
 
 
+@pytest.mark.xfail(strict=True, reason="BUG: the engine takes continents from the NOC registry only and ignores "
+                                       "the list's continent column, so an untagged placeholder has no continent")
+def test_continental_best_uses_the_lists_continent_for_an_unnamed_nation():
+    relay = RankingList(id="relay", title="list relay", gender=Gender.MIXED, entries=(
+        RankingEntry(rank=1, noc="ESP", points=570, continent="Europe"),
+        RankingEntry(rank=2, noc="UNNAMED-7", points=200, continent="Africa")))
+    allocation = run([continental("relay", ["Africa"], "unrepresented")], relay)
+    # The list (as read from a CSV with the required continent column) says the unnamed nation at rank 2 is
+    # African: it is Africa's best NOC and gets the continental place.
+    assert held(allocation, "continental") == [("UNNAMED-7", "M", None), ("UNNAMED-7", "W", None)]
+
+
 # --- ties -----------------------------------------------------------------------------------------------
 
 # USA and CHN share 329 points; the federation ranked USA 1st, CHN 2nd. NOC-code order would put CHN first.
@@ -322,6 +333,29 @@ def test_equal_points_tie_that_misses_together_is_not_reported():
     assert allocation.nocs() == ["ESP"]
     assert not allocation.warnings
     assert not decisions(allocation, "relay", SkipReason.TIE_LOST)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the tie warning names the rank of the tied entry first by NOC code "
+                                       "(CHN, listed 2nd), not the rank where the tie starts")
+def test_tie_warning_names_the_rank_where_the_tie_starts():
+    allocation = run([walk("relay", "relay", GRANT_MW, take=1)], TIED, tie_rule="equal_points")
+    # USA (listed 1st) and CHN (listed 2nd) tie on 329 points, so the tie occupies ranks 1-2 and the
+    # warning should place it at rank 1; it says "at rank 2" because CHN sorts first inside the tie.
+    assert "on list relay at rank 1:" in only(allocation.warnings).message
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: reallocation walks never log 'not reached' entries, so a tie that "
+                                       "decides who gets a reallocated place is not reported")
+def test_a_tie_that_decides_a_reallocated_place_is_reported():
+    men = athletes("men", "M", [(1, "Jon Kistler", "SUI", 605), (2, "Thibault Anselmet", "FRA", 459),
+                                (3, "Andreas Mayer", "AUT", 331), (3, "Finn Hösch", "GER", 331)])
+    allocation = run([walk("sprint", "men", GRANT_M, take=2), reallocate([MEN_RULE])], men,
+                     declines=[Decline("FRA", M)])
+    # FRA declines Anselmet's place. Kistler holds a place, so it goes to rank 3, where Mayer (AUT) and
+    # Hösch (GER) are tied as published: AUT before GER by NOC code alone decides the place.
+    assert held(allocation, "reallocation") == [("AUT", "M", "Andreas Mayer")]
+    assert any("unresolved tie" in w.message for w in allocation.warnings)
+    assert only(decisions(allocation, "reallocation", SkipReason.TIE_LOST)).athlete == "Finn Hösch"
 
 
 # --- list exhausted -------------------------------------------------------------------------------------
@@ -404,12 +438,14 @@ def test_host_rule_without_only_new_nocs_still_excludes_the_world_championship_n
 
 
 def test_a_place_no_rule_covers_lapses_with_a_warning():
-    allocation = run([walk("sprint", "men", GRANT_M, take=2), reallocate([host_rule(True)])], REALLOCATION_MEN,
+    host_only = {"id": "host-place", "from_steps": ["host"], "list": "relay"}
+    allocation = run([host(), walk("sprint", "men", GRANT_M, take=2), reallocate([host_only])], REALLOCATION_MEN,
                      HOST_RELAY, declines=[Decline("FRA", M)])
-    # The only rule is for host places; FRA's sprint place (Anselmet) matches none and lapses.
-    assert held(allocation) == [("SUI", "M", "Jon Kistler")]
-    assert "it lapses" in only(allocation.warnings).message
-    assert "FRA" in only(allocation.warnings).message
+    # The only rule is for host places; FRA's sprint place (Anselmet) matches none and lapses: the sprint
+    # keeps Kistler only and nobody is given a reallocated place.
+    assert held(allocation, "sprint") == [("SUI", "M", "Jon Kistler")]
+    assert not held(allocation, "reallocation")
+    assert only(allocation.warnings).message == "no reallocation rule covers FRA's sprint place: it lapses"
 
 
 def test_a_place_with_nobody_left_on_the_list_lapses_with_a_warning():
@@ -427,6 +463,21 @@ def test_declines_without_a_reallocation_step_are_reported_as_ignored():
     # No reallocate step: the FRA place stays and the run says the decline was ignored.
     assert ("FRA", "M", "Thibault Anselmet") in held(allocation)
     assert "declines were ignored" in only(allocation.warnings).message
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: declines are reallocated one at a time in NOC-code order, so FRA's "
+                                       "place can go to GER before GER's own decline is seen")
+def test_a_declining_noc_does_not_receive_another_decliners_place():
+    men = athletes("men", "M", [(1, "Thibault Anselmet", "FRA", 605), (2, "Finn Hösch", "GER", 459),
+                                (3, "Anton Palzer", "GER", 331), (4, "Andreas Mayer", "AUT", 300),
+                                (5, "Jon Kistler", "SUI", 280)])
+    allocation = run([walk("sprint", "men", GRANT_M, take=2), reallocate([MEN_RULE])], men,
+                     declines=[Decline("FRA", M), Decline("GER", M)])
+    # FRA (Anselmet) and GER (Hösch) each decline their only man. Both places go down the list past the two
+    # declining NOCs: Palzer is GER's, so Mayer (AUT) and Kistler (SUI) get them and GER ends with no man.
+    # The engine instead hands FRA's place to Palzer (GER has not declined yet when FRA's place is walked),
+    # then GER's decline gives up that newest place and GER keeps Hösch.
+    assert sorted(p.noc for p in allocation.active_places() if p.gender is M) == ["AUT", "SUI"]
 
 
 TWO_ITA_MEN = athletes("men", "M", [(1, "Rocco Baldini", "ITA", 261), (2, "Jon Kistler", "SUI", 200),
@@ -471,9 +522,10 @@ def test_a_declined_neutral_athlete_place_goes_to_another_noc_not_another_neutra
     (Decline("SUI", M, "host"), "--decline: 'SUI:M:host': SUI holds no men's place from step 'host'"),
 ])
 def test_declining_a_place_the_noc_does_not_hold_is_an_input_error(decline, line):
-    # Only SUI (Kistler) and FRA (Anselmet) hold places: GER holds none, SUI's is not a host place.
+    # ITA holds the host places, SUI (Kistler) and FRA (Anselmet) the sprint ones: GER holds nothing and
+    # SUI's man did not come from the host step.
     with pytest.raises(InputError) as caught:
-        run([walk("sprint", "men", GRANT_M, take=2), reallocate([MEN_RULE])], MEN, declines=[decline])
+        run([host(), walk("sprint", "men", GRANT_M, take=2), reallocate([MEN_RULE])], MEN, declines=[decline])
     assert caught.value.lines() == [line]
 
 
@@ -580,14 +632,3 @@ def test_bundled_every_continent_reading_gives_switzerland_the_european_place():
     relay_nocs = [p.noc for p in allocation.active_places() if p.pathway == "relay-ranking" and p.gender is M]
     assert relay_nocs == ["AUT", "GER", "NOR", "SVK", "POL"]
 
-
-def test_place_records_are_frozen():
-    # Places are immutable records: a step cannot edit a granted place behind the ledger's back.
-    place = Place(noc="ITA", gender=M, event=None, pathway="host", step_type="host_guarantee", clause="c",
-                  grant=1, entry="ITA")
-    with pytest.raises(Exception):  # noqa: B017 - pydantic raises its own ValidationError subclass
-        place.noc = "FRA"  # type: ignore[misc]
-
-
-def test_unused_path_helper_is_not_needed():
-    assert isinstance(DATA, Path)

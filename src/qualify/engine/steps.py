@@ -76,7 +76,8 @@ def run_walk(ctx: Context, walk: Walk) -> None:
     stopped_at: RankingEntry | None = None
     groups = ordered_entries(walk.ranking, tie_rule)
     flat = [entry for group in groups for entry in group]
-    # An entry earns at most one place from a list, even when a later walk (a reallocation) goes over it again.
+    # A qualifier entry ("CAN #2") stands for one place: it earns at most one from its list, even when a later
+    # walk (a reallocation) goes over the list again. NOC entries are limited by the caps, athletes below.
     used = {p.entry for p in ledger.places if p.list == walk.ranking.id and p.status is not PlaceStatus.DISPLACED}
     ceiling_all = (ctx.athletes is not None and ctx.athletes.rules.ceiling is not None
                    and ctx.athletes.rules.ceiling_reading == "all")
@@ -110,7 +111,7 @@ def run_walk(ctx: Context, walk: Walk) -> None:
             skip(entry, SkipReason.EXCLUDED,
                  f"{noc} qualified through {', '.join(walk.filters.exclude_steps)}, excluded here")
             continue
-        if entry.label in used:
+        if entry.qualifier is not None and entry.label in used:
             skip(entry, SkipReason.ALREADY_QUALIFIED, f"{entry.label} already earned a place from this list")
             continue
         if walk.filters.only_new_nocs and ledger.holds_place(noc):

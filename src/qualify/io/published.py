@@ -104,8 +104,11 @@ def places_from_published(system: System, table: PublishedTable) -> tuple[list[P
     places: list[Place] = []
     declines: list[Decline] = []
     grant = 0
+    # Only what the ranking walks would have granted is taken as given; every later step (team completion,
+    # athletes) is computed, so the table's own derived columns can be checked against the rules.
+    walked = {template.event for step in system.steps if step.type == "ranking_walk" for template in step.grant}
     for column in system.summary:
-        if column.event is None or column.key not in table.columns or column.kind not in ("start", "team"):
+        if column.event not in walked or column.key not in table.columns:
             continue
         event = next(e for e in system.events if e.id == column.event)
         for row in table.rows:

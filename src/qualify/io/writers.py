@@ -198,10 +198,13 @@ def print_tables(console: Console, system: System, allocation: Allocation, nocs:
     table.add_column("Nation", no_wrap=True)
     for column in summary.columns:
         table.add_column(_column_heading(column), justify="right", no_wrap=True)
-    for row in _summary_rows(summary, ("[strike]", "[/strike]"), lambda code, name: name)[:-1]:
+    # A terminal shows struck values struck; a pipe or file gets the Markdown marks, which survive plain text.
+    struck = ("[strike]", "[/strike]") if console.is_terminal else ("~~", "~~")
+    rows = _summary_rows(summary, struck, lambda code, name: name)
+    for row in rows[:-1]:
         table.add_row(*row)
     table.add_section()
-    table.add_row(*_summary_rows(summary, ("[strike]", "[/strike]"), lambda code, name: name)[-1], style="bold")
+    table.add_row(*rows[-1], style="bold")
     console.print(table)
     for breakdown in build_breakdown(system, allocation, nocs):
         header, rows = _breakdown_rows(breakdown)
