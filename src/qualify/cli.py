@@ -16,6 +16,7 @@ from qualify.explain import explain, render_explanation
 from qualify.io.declines import parse_decline, read_declines_file
 from qualify.io.inputs import SystemInputs, load_inputs
 from qualify.io.published import compare, read_published_summary
+from qualify.io.validate import KINDS, validate_file
 from qualify.io.writers import FORMATS, print_tables, render, write_atomically
 from qualify.model.allocation import Allocation
 from qualify.model.nocs import load_nocs
@@ -232,6 +233,34 @@ def compare_command(
                   f" of {cells} published cells match; {len(mismatches)} mismatch(es)", markup=False)
     if mismatches:
         raise typer.Exit(code=1)
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Input files: lists, results, rule files, declines, tables.")],
+    kind: Annotated[str | None, typer.Option("--kind", help=f"What the files are: {', '.join(KINDS)} "
+                                                            "(default: told from each header).")] = None,
+    system: Annotated[str | None, typer.Option("--system", help="Check against this system (needed for "
+                                                                "declines and published tables).")] = None,
+) -> None:
+    """Check input files without allocating; every problem in every file is reported."""
+    nocs = load_nocs()
+    problems = []
+    try:
+        rules = load_system(system) if system else None
+        if kind is not None and kind not in KINDS:
+            raise InputError.single("--kind", f"found '{kind}', expected one of {', '.join(KINDS)}")
+    except InputError as exc:
+        _fail(exc)
+    for path in files:
+        try:
+            checked = validate_file(path, kind, rules, nocs)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        console.print(f"ok: {checked.path} ({checked.kind}, {checked.rows} rows)", markup=False, highlight=False)
+    if problems:
+        _fail(InputError(problems))
 
 
 @app.command()

@@ -332,9 +332,30 @@ class System(Strict):
         quota_genders = [q.gender for q in self.quotas]
         if len(set(quota_genders)) != len(quota_genders):
             problems.append("each gender may have one quota only")
+        problems += self._fixed_grants_fit_quotas()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _fixed_grants_fit_quotas(self) -> list[str]:
+        """Places the steps give in fixed numbers (a host guarantee, ``take: N``) must fit the gender quotas."""
+        fixed: dict[Gender, int] = {}
+        for step in self.steps:
+            # Continental places depend on who is on the list, so only guaranteed and counted grants are fixed.
+            times = 1 if step.type == "host_guarantee" and not step.only_if_missing else getattr(step, "take", None)
+            for template in getattr(step, "grant", ()) if times else ():
+                fixed[template.gender] = fixed.get(template.gender, 0) + times
+        problems = []
+        for quota in self.quotas:
+            if fixed.get(quota.gender, 0) > quota.places:
+                problems.append(f"steps give {fixed[quota.gender]} {quota.gender.label.lower()}'s places in "
+                                f"fixed numbers, more than the quota of {quota.places}")
+        for cap in self.caps:
+            if "noc" in cap.per and cap.kind in (None, "quota"):
+                problems += [f"cap '{cap.id}' allows {cap.max} places per NOC, more than the "
+                             f"{q.gender.label.lower()}'s quota of {q.places}"
+                             for q in self.quotas if "gender" in cap.per and cap.max > q.places]
+        return problems
 
     def list_spec(self, list_id: str) -> ListSpec:
         return next(spec for spec in self.lists if spec.id == list_id)
