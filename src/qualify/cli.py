@@ -27,8 +27,9 @@ from qualify.rules import System, bundled_system_ids, load_system
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Olympic qualification: compute, explain and export quota allocations.")
 # Published tables are wide: when output is not a terminal, do not squeeze them into 80 columns.
-console = Console() if Console().is_terminal else Console(width=200)
-errors = Console(stderr=True)
+# No emoji codes: ":M:" in "BEL:M:host" must stay text.
+console = Console(emoji=False) if Console().is_terminal else Console(width=200, emoji=False)
+errors = Console(stderr=True, emoji=False)
 
 SystemArg = Annotated[str, typer.Argument(help="A bundled system id (see `qualify systems`) or a rule file path.")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with the system's input CSVs "

@@ -208,11 +208,16 @@ def test_per_noc_cap_skips_a_candidate_and_the_next_one_gets_the_place():
 
 
 def test_quota_total_stops_the_walk_before_take_is_reached():
-    allocation = run([walk("sprint", "men", GRANT_M, take=3)], MEN, quotas=(2, 2))
-    # take 3 but only 2 men's places exist: ranks 1-2 get them, the walk stops at rank 3 (quota full).
-    assert [p.rank for p in allocation.active_places()] == [1, 2]
-    assert [d.rank for d in decisions(allocation, "sprint", SkipReason.QUOTA_FULL)] == [3, 4, 5]
+    relay = teams("relay", [(1, "ESP", 570), (2, "SUI", 533)])
+    allocation = run([walk("relay", "relay", GRANT_MW, until_nocs=2), walk("sprint", "men", GRANT_M, take=2)],
+                     relay, MEN, quotas=(3, 3))
+    # Men's quota 3. The relay walk gives ESP and SUI a man each (2 of 3). The sprint walk gives Kistler
+    # (SUI's second man, within the cap of 2) the 3rd place; the quota is then full and the walk stops at
+    # Anselmet although take 2 is not reached: ranks 2-5 are not reached, and no NOC was capped.
+    assert held(allocation, "sprint") == [("SUI", "M", "Jon Kistler")]
+    assert [d.rank for d in decisions(allocation, "sprint", SkipReason.QUOTA_FULL)] == [2, 3, 4, 5]
     assert not decisions(allocation, "sprint", SkipReason.CAP_REACHED)
+    assert not decisions(allocation, "sprint", SkipReason.LIST_EXHAUSTED)
 
 
 def test_a_man_and_woman_bundle_is_skipped_whole_when_one_gender_is_capped():

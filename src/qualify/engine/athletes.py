@@ -27,18 +27,25 @@ class AthleteCounter:
                      for g in (Gender.MEN, Gender.WOMEN)}
         self.derived_steps = {s.id for s in system.steps if s.type == "athlete_quota"}
 
-    def _pool(self, ledger: Ledger, include_declined: bool) -> list[Place]:
-        if include_declined:
-            return [p for p in ledger.places if p.status in (PlaceStatus.ACTIVE, PlaceStatus.DECLINED)]
-        return ledger.active()
+    def _by_noc(self, ledger: Ledger, include_declined: bool) -> dict[tuple[str, Gender], list[Place]]:
+        """Places per (NOC, gender), built once per ledger version."""
+        statuses = (PlaceStatus.ACTIVE, PlaceStatus.DECLINED) if include_declined else (PlaceStatus.ACTIVE,)
+
+        def fold(grouped: dict[tuple[str, Gender], list[Place]], places: list[Place]) -> dict:
+            for place in places:
+                if place.status in statuses:
+                    grouped.setdefault((place.noc, place.gender), []).append(place)
+            return grouped
+        return ledger.cached(("athletes-by-noc", include_declined), lambda: fold({}, ledger.places), fold)
 
     def starts(self, ledger: Ledger, noc: str, gender: Gender, *, include_declined: bool = False) -> Counter:
         events = self.individual[gender]
-        return Counter(p.event for p in self._pool(ledger, include_declined)
-                       if p.noc == noc and p.gender is gender and p.event in events and p.kind == "start")
+        return Counter(p.event for p in self._by_noc(ledger, include_declined).get((noc, gender), ())
+                       if p.event in events and p.kind == "start")
 
     def has_team(self, ledger: Ledger, noc: str, gender: Gender, *, include_declined: bool = False) -> bool:
-        return any(p.noc == noc and p.event in self.team[gender] for p in self._pool(ledger, include_declined))
+        return any(p.event in self.team[gender]
+                   for p in self._by_noc(ledger, include_declined).get((noc, gender), ()))
 
     def base(self, ledger: Ledger, noc: str, gender: Gender, *, include_declined: bool = False) -> tuple[int, str]:
         """Athletes the NOC's places give it in a gender, and the rule that gave that number."""
@@ -58,15 +65,17 @@ class AthleteCounter:
 
     def extras(self, ledger: Ledger, noc: str, gender: Gender) -> int:
         """Athletes granted on top of the derived number (mixed-relay completion, additional athlete)."""
-        return sum(1 for p in ledger.active() if p.noc == noc and p.gender is gender and p.kind == DERIVED_KIND
-                   and p.pathway not in self.derived_steps)
+        return sum(1 for p in self._by_noc(ledger, False).get((noc, gender), ())
+                   if p.kind == DERIVED_KIND and p.pathway not in self.derived_steps)
 
     def athletes(self, ledger: Ledger, noc: str, gender: Gender) -> int:
         return self.base(ledger, noc, gender)[0] + self.extras(ledger, noc, gender)
 
     def total(self, ledger: Ledger) -> int:
-        nocs = {p.noc for p in ledger.active()}
-        return sum(self.athletes(ledger, noc, g) for noc in nocs for g in (Gender.MEN, Gender.WOMEN))
+        def compute() -> int:
+            nocs = {p.noc for p in ledger.active()}
+            return sum(self.athletes(ledger, noc, g) for noc in nocs for g in (Gender.MEN, Gender.WOMEN))
+        return ledger.cached("athletes-total", compute)
 
     def under_ceiling(self, ledger: Ledger, adding: int = 1) -> bool:
         return self.rules.ceiling is None or self.total(ledger) + adding <= self.rules.ceiling

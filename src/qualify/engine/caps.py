@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from qualify.engine.ledger import Ledger
@@ -43,16 +44,21 @@ class CapChecker:
             return False
         return cap.events is None or place.event in cap.events
 
+    def _held(self, ledger: Ledger, cap: Cap) -> Counter:
+        def tally(counter: Counter, places: list[Place]) -> Counter:
+            counter.update(tuple(getattr(p, field) for field in cap.per) for p in places
+                           if p.active and self._counts(cap, p))
+            return counter
+        return ledger.cached(("cap", cap.id), lambda: tally(Counter(), ledger.active()), tally)
+
     def breach(self, ledger: Ledger, bundle: list[Place]) -> CapBreach | None:
         """The first cap the bundle would break if granted on top of the ledger, or None."""
-        active = ledger.active()
         for cap in self.caps:
             for index, place in enumerate(bundle):
                 if not self._counts(cap, place):
                     continue
                 key = tuple(getattr(place, field) for field in cap.per)
-                held = sum(1 for p in active if self._counts(cap, p)
-                           and tuple(getattr(p, field) for field in cap.per) == key)
+                held = self._held(ledger, cap)[key]
                 within_bundle = sum(1 for other in bundle[:index] if self._counts(cap, other)
                                     and tuple(getattr(other, field) for field in cap.per) == key)
                 if held + within_bundle + 1 > cap.max:

@@ -139,7 +139,7 @@ def run_walk(ctx: Context, walk: Walk) -> None:
         for place in bundle:
             ledger.add(place)
         if ceiling_all and ctx.athletes.total(ledger) > ctx.athletes.rules.ceiling:
-            del ledger.places[-len(bundle):]
+            ledger.remove_last(len(bundle))
             skip(entry, SkipReason.CEILING_REACHED,
                  f"the place would take the athletes past the ceiling of {ctx.athletes.rules.ceiling}")
             continue
