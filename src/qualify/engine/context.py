@@ -8,7 +8,7 @@ from qualify.engine.athletes import AthleteCounter
 from qualify.engine.caps import CapChecker
 from qualify.engine.eligibility import EligibilityChecker
 from qualify.engine.ledger import Ledger
-from qualify.model.common import Gender
+from qualify.model.common import Continent, Gender
 from qualify.model.nocs import NocRegistry
 from qualify.model.ranking import RankingList
 from qualify.rules import System
@@ -40,3 +40,11 @@ class Context:
     ledger: Ledger = field(default_factory=Ledger)
     declines: list[Decline] = field(default_factory=list)
     athletes: AthleteCounter | None = None
+
+    def continent(self, noc: str) -> Continent | None:
+        """The registry's continent, or for a nation it does not know (a placeholder) the one its list gives."""
+        known = self.nocs.continent(noc)
+        if known is not None:
+            return known
+        return next((e.continent for r in self.lists.values() for e in r.entries
+                     if e.noc == noc and e.continent is not None), None)

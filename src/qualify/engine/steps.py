@@ -99,7 +99,7 @@ def run_walk(ctx: Context, walk: Walk) -> None:
             stopped_at = entry
             break
         noc = entry.noc
-        if walk.filters.continent is not None and ctx.nocs.continent(noc) is not walk.filters.continent:
+        if walk.filters.continent is not None and ctx.continent(noc) is not walk.filters.continent:
             continue  # other continents are not candidates at all
         if noc in walk.exclude_nocs:
             skip(entry, SkipReason.DECLINED, f"{noc} declined this place")
@@ -153,16 +153,20 @@ def run_walk(ctx: Context, walk: Walk) -> None:
         passed_down = []
 
     if stopped_at is not None:
-        if walk.log_unreached:
-            start = flat.index(stopped_at)
-            last_taker = _taker(walk.grants[-1][0]) if walk.grants else None
-            for entry in flat[start:]:
-                if walk.filters.continent is not None and ctx.nocs.continent(entry.noc) is not walk.filters.continent:
-                    continue
-                skip(entry, SkipReason.QUOTA_FULL,
-                     f"not reached: the step's {len(walk.grants)} grant(s) went to higher-ranked entries",
-                     taken_by=last_taker and f"{last_taker} (the last one)")
-                outcome[id(entry)] = "unreached"
+        start = flat.index(stopped_at)
+        last_taker = _taker(walk.grants[-1][0]) if walk.grants else None
+        tied_with_a_grant = {id(e) for group in groups if any(outcome.get(id(m)) == "granted" for m in group)
+                             for e in group}
+        for entry in flat[start:]:
+            if walk.filters.continent is not None and ctx.continent(entry.noc) is not walk.filters.continent:
+                continue
+            # A walk that does not list who it never reached still records those tied with a winner.
+            if not walk.log_unreached and id(entry) not in tied_with_a_grant:
+                continue
+            skip(entry, SkipReason.QUOTA_FULL,
+                 f"not reached: the step's {len(walk.grants)} grant(s) went to higher-ranked entries",
+                 taken_by=last_taker and f"{last_taker} (the last one)")
+            outcome[id(entry)] = "unreached"
     elif not walk.stop(len(walk.grants)):
         ledger.skip(Decision(step=walk.step_id, clause=walk.clause, noc=None, gender=walk.templates[0].gender,
                              event=walk.templates[0].event, list=walk.ranking.id, reason=SkipReason.LIST_EXHAUSTED,
@@ -183,7 +187,7 @@ def _flag_deciding_ties(ctx: Context, walk: Walk, groups: list[list[RankingEntry
             continue
         winner_labels = ", ".join(f"{e.label} ({e.noc})" for e in winners)
         loser_labels = ", ".join(f"{e.label} ({e.noc})" for e in losers)
-        ledger.warn(walk.step_id, f"unresolved tie on {walk.ranking.title} at rank {group[0].rank}: "
+        ledger.warn(walk.step_id, f"unresolved tie on {walk.ranking.title} at rank {min(e.rank for e in group)}: "
                     f"{winner_labels} placed ahead of {loser_labels} by NOC code only")
         loser_ids = {(e.noc, e.athlete, e.rank) for e in losers}
         for decision in list(ledger.decisions):
@@ -261,13 +265,13 @@ def _displace_last(ctx: Context, step_id: str, clause: str, template: PlaceTempl
 def run_continental_best(ctx: Context, step: ContinentalBestStep) -> None:
     ranking = ctx.lists[step.list]
     for continent in step.continents:
-        represented = any(ctx.nocs.continent(noc) is continent for noc in ctx.ledger.nocs_with_places())
+        represented = any(ctx.continent(noc) is continent for noc in ctx.ledger.nocs_with_places())
         if step.reading == "unrepresented" and represented:
             ctx.ledger.skip(Decision(step=step.id, clause=step.clause, noc=None, gender=None,
                                      list=ranking.id, reason=SkipReason.EXCLUDED,
                                      detail=f"{continent.value} already holds a place: no continental place"))
             continue
-        if not any(ctx.nocs.continent(e.noc) is continent for e in ranking.entries):
+        if not any(ctx.continent(e.noc) is continent for e in ranking.entries):
             ctx.ledger.skip(Decision(step=step.id, clause=step.clause, noc=None, gender=None, list=ranking.id,
                                      reason=SkipReason.LIST_EXHAUSTED,
                                      detail=f"no {continent.value} NOC on {ranking.title}"))
@@ -308,15 +312,20 @@ def _rule_for(step: ReallocateStep, place: Place) -> ReallocationRule | None:
 
 def run_reallocate(ctx: Context, step: ReallocateStep) -> None:
     ledger = ctx.ledger
-    declines = sorted(ctx.declines, key=lambda d: (d.gender.value, d.noc, d.step or ""))
+    declines = sorted(ctx.declines, key=lambda d: (d.gender.value, d.noc, d.step or "", d.event or ""))
     declined_by_gender: dict[Gender, set[str]] = {}
+    # Every decline is taken before any place moves, so no decliner receives another decliner's place.
+    declined_places = []
     for decline in declines:
         place = _resolve_decline(ctx, decline)
-        ledger.replace(place, place.model_copy(update={"status": PlaceStatus.DECLINED}))
+        declined = place.model_copy(update={"status": PlaceStatus.DECLINED})
+        ledger.replace(place, declined)
+        declined_places.append(declined)
         declined_by_gender.setdefault(place.gender, set()).add(place.noc)
         ledger.skip(Decision(step=step.id, clause=step.clause, noc=place.noc, gender=place.gender,
                              event=place.event, list=place.list, rank=place.rank, athlete=place.athlete,
                              reason=SkipReason.DECLINED, detail=f"declined its {place.pathway} place"))
+    for place in declined_places:
         rule = _rule_for(step, place)
         if rule is None:
             ledger.warn(step.id, f"no reallocation rule covers {place.noc}'s {place.pathway} place: it lapses")
