@@ -42,10 +42,13 @@ def _last_granted_rank(allocation: Allocation, decision: Decision) -> int | None
 def explain(system: System, allocation: Allocation, lists: dict[str, RankingList], noc: str,
             nocs: NocRegistry) -> Explanation:
     genders = [q.gender for q in system.quotas] or [Gender.MEN, Gender.WOMEN]
+    if any(p.gender is Gender.MIXED for p in allocation.places) and Gender.MIXED not in genders:
+        genders.append(Gender.MIXED)
     step_order = {step.id: index for index, step in enumerate(system.steps)}
     stories = []
     for gender in genders:
         places = [p for p in allocation.places if p.noc == noc and p.gender is gender]
+        # Mixed-gender decisions (a relay-pathway NOC quota, say) bear on both genders' stories.
         mine = [d for d in allocation.decisions if d.noc == noc and (d.gender is None or d.gender is gender
                                                                      or d.gender is Gender.MIXED)]
         misses = sorted((d for d in mine if d.reason in MISS_REASONS or d.reason is SkipReason.ALREADY_QUALIFIED
@@ -71,13 +74,18 @@ def explain(system: System, allocation: Allocation, lists: dict[str, RankingList
 
 def render_explanation(system: System, explanation: Explanation) -> list[str]:
     lines = [f"{explanation.name} ({explanation.noc}) in {system.sport}, {system.edition}"]
+    derived_steps = {step.id for step in system.steps if step.type == "athlete_quota"}
     for story in explanation.stories:
         label = story.gender.label
-        count = len(story.places)
         lines.append("")
-        lines.append(f"{label}: {count} place{'s' if count != 1 else ''}")
+        lines.append(f"{label}: {_count_line(story.places, derived_steps)}")
+        derived = [p for p in story.places if p.pathway in derived_steps]
         for place in story.places:
-            lines.append("  + " + describe_place(place))
+            if place.pathway not in derived_steps:
+                lines.append("  + " + describe_place(place))
+        if derived:
+            lines.append(f"  = {len(derived)} athlete{'s' if len(derived) != 1 else ''} from the places above: "
+                         f"{derived[0].detail} [{derived[0].clause}]")
         for place in story.declined:
             lines.append("  - declined: " + describe_place(place))
         if story.closest is not None:
@@ -92,13 +100,31 @@ def render_explanation(system: System, explanation: Explanation) -> list[str]:
     return lines
 
 
+_KIND_NOUNS = {"start": "starting place", "team": "team place", "quota": "athlete"}
+
+
+def _count_line(places: list[Place], derived_steps: set[str]) -> str:
+    kinds = {p.kind for p in places}
+    if kinds <= {"quota"} and not any(p.pathway in derived_steps for p in places):
+        return f"{len(places)} place{'s' if len(places) != 1 else ''}"
+    parts = []
+    for kind in ("start", "team", "quota"):
+        count = sum(1 for p in places if p.kind == kind)
+        if count or kind == "quota":
+            noun = _KIND_NOUNS[kind]
+            parts.append(f"{count} {noun}{'s' if count != 1 else ''}")
+    return ", ".join(parts)
+
+
 def describe_place(place: Place) -> str:
     parts = [f"step '{place.pathway}'"]
     if place.list:
         parts.append(f"list '{place.list}'")
     if place.rank is not None:
         parts.append(f"rank {place.rank}")
-    parts.append(f"{'athlete' if place.athlete else 'team'} {place.entry}")
+    parts.append(f"{'athlete' if place.athlete else 'entry'} {place.entry}")
+    if place.event:
+        parts.append(f"event {place.event}")
     if place.detail and place.detail != "host":
         parts.append(place.detail)
     if place.passed_down_from:
