@@ -429,8 +429,8 @@ def bundled_system_ids() -> list[str]:
 def load_system(system_id_or_path: str) -> System:
     """A bundled system by id, or a rule file by path."""
     candidate = Path(system_id_or_path)
-    if candidate.suffix in {".yaml", ".yml"} and candidate.exists():
-        return load_system_file(candidate)
+    if candidate.suffix in {".yaml", ".yml"}:
+        return load_system_file(candidate)  # a missing file is reported as such, not as an unknown id
     if system_id_or_path not in bundled_system_ids():
         known = ", ".join(bundled_system_ids())
         raise InputError.single(system_id_or_path, f"unknown system, expected one of: {known} (or a rule file path)")

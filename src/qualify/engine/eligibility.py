@@ -74,7 +74,7 @@ class EligibilityChecker:
 
 
 def _describe(standard: EligibilityStandard) -> str:
-    where = "race" if standard.races == 1 else f"{standard.races} races"
+    where = f"a {standard.category} race" if standard.races == 1 else f"{standard.races} {standard.category} races"
     if standard.top_places is not None:
-        return f"top {standard.top_places} in {standard.category} {where}"
-    return f"top {standard.top_fraction:.0%} in {standard.category} {where}"
+        return f"top {standard.top_places} in {where}"
+    return f"top {standard.top_fraction:.0%} in {where}"
