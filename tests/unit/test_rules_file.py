@@ -99,8 +99,6 @@ def test_ranking_walk_with_two_stop_rules(tmp_path, document):
     assert line.endswith("give exactly one of take, until_nocs, until_full")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pydantic's 'Value error, ' prefix leaks into rule-file error lines "
-                                       "raised by model validators")
 @pytest.mark.parametrize("broken", ["unknown list", "two stop rules"])
 def test_validator_messages_carry_no_pydantic_prefix(tmp_path, document, broken):
     index = step_index(document, "relay-ranking")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class Walk:
     detail: str | None = None
     reallocated_from: str | None = None
     log_unreached: bool = True
+    respect_ceiling: bool = False  # a grant must leave the athlete total within the ceiling
     grants: list[list[Place]] = field(default_factory=list)
 
 
@@ -76,11 +78,16 @@ def run_walk(ctx: Context, walk: Walk) -> None:
     stopped_at: RankingEntry | None = None
     groups = ordered_entries(walk.ranking, tie_rule)
     flat = [entry for group in groups for entry in group]
-    # A qualifier entry ("CAN #2") stands for one place: it earns at most one from its list, even when a later
-    # walk (a reallocation) goes over the list again. NOC entries are limited by the caps, athletes below.
-    used = {p.entry for p in ledger.places if p.list == walk.ranking.id and p.status is not PlaceStatus.DISPLACED}
-    ceiling_all = (ctx.athletes is not None and ctx.athletes.rules.ceiling is not None
-                   and ctx.athletes.rules.ceiling_reading == "all")
+    # A qualifier entry ("CAN #2") stands for the NOC's k-th place earned on this list: it is taken while the NOC
+    # holds (or has declined) k places from the list, or given as published, so a later walk (a reallocation)
+    # never hands "CAN #2" a second place. A guaranteed host place covers no entry. NOC entries are limited by
+    # the caps, athletes below.
+    events = {t.event for t in walk.templates}
+    held_in_event = Counter(p.noc for p in ledger.places if p.event in events
+                            and (p.list == walk.ranking.id or p.step_type == "given")
+                            and p.status in (PlaceStatus.ACTIVE, PlaceStatus.DECLINED))
+    ceiling = ctx.athletes.rules.ceiling if ctx.athletes is not None else None
+    respect_ceiling = ceiling is not None and (walk.respect_ceiling or ctx.athletes.rules.ceiling_reading == "all")
 
     waiting_for_taker: list[Decision] = []  # capped candidates whose place passes down to the next grant
 
@@ -111,8 +118,9 @@ def run_walk(ctx: Context, walk: Walk) -> None:
             skip(entry, SkipReason.EXCLUDED,
                  f"{noc} qualified through {', '.join(walk.filters.exclude_steps)}, excluded here")
             continue
-        if entry.qualifier is not None and entry.label in used:
-            skip(entry, SkipReason.ALREADY_QUALIFIED, f"{entry.label} already earned a place from this list")
+        if entry.qualifier is not None and held_in_event[noc] >= entry.qualifier:
+            skip(entry, SkipReason.ALREADY_QUALIFIED,
+                 f"{entry.label} is covered: {noc} holds {held_in_event[noc]} place(s) from this list")
             continue
         if walk.filters.only_new_nocs and ledger.holds_place(noc):
             skip(entry, SkipReason.ALREADY_QUALIFIED, f"{noc} already holds a place")
@@ -138,12 +146,12 @@ def run_walk(ctx: Context, walk: Walk) -> None:
             continue
         for place in bundle:
             ledger.add(place)
-        if ceiling_all and ctx.athletes.total(ledger) > ctx.athletes.rules.ceiling:
+        if respect_ceiling and ctx.athletes.total(ledger) > ceiling:
             ledger.remove_last(len(bundle))
-            skip(entry, SkipReason.CEILING_REACHED,
-                 f"the place would take the athletes past the ceiling of {ctx.athletes.rules.ceiling}")
+            skip(entry, SkipReason.CEILING_REACHED, f"the place would take the athletes past the ceiling of {ceiling}")
             continue
-        used.add(entry.label)
+        for place in bundle:
+            held_in_event[place.noc] += place.event in events
         walk.grants.append(bundle)
         outcome[id(entry)] = "granted"
         taker = _taker(bundle[0])
@@ -255,7 +263,9 @@ def _displace_last(ctx: Context, step_id: str, clause: str, template: PlaceTempl
                                  "exceeds the event maximum")
         return
     last = max(candidates, key=lambda p: (p.rank, p.grant))
-    ctx.ledger.replace(last, last.model_copy(update={"status": PlaceStatus.DISPLACED}))
+    # The whole grant goes: a team completed with an extra athlete loses that athlete with the team.
+    for place in [p for p in ctx.ledger.active() if p.grant == last.grant]:
+        ctx.ledger.replace(place, place.model_copy(update={"status": PlaceStatus.DISPLACED}))
     ctx.ledger.skip(Decision(step=step_id, clause=clause, noc=last.noc, gender=last.gender, event=last.event,
                              list=last.list, rank=last.rank, reason=SkipReason.QUOTA_FULL,
                              detail="place withdrawn to make room for the host guarantee",
@@ -340,7 +350,8 @@ def run_reallocate(ctx: Context, step: ReallocateStep) -> None:
         template = PlaceTemplate(gender=place.gender, event=place.event, kind=place.kind)
         walk = Walk(step.id, step.type, rule.clause, ctx.lists[rule.list], (template,), rule,
                     stop=lambda grants: grants >= 1, exclude_nocs=frozenset(excluded),
-                    detail=f"reallocated by rule {rule.id}", reallocated_from=place.noc, log_unreached=False)
+                    detail=f"reallocated by rule {rule.id}", reallocated_from=place.noc, log_unreached=False,
+                    respect_ceiling=step.while_under_ceiling)
         run_walk(ctx, walk)
         if not walk.grants:
             ledger.warn(step.id, f"{place.noc}'s declined {place.gender.label.lower()}'s place could not be "
