@@ -212,9 +212,10 @@ class AthleteRules(Strict):
     neutral_clause: str = ""
     ceiling: int | None = Field(default=None, ge=1)
     ceiling_clause: str = ""
-    # "additions": the places earned on the SOQC lists stand even above the ceiling; only additional
-    # athletes and refills of declined places must fit under it. "all" also stops the ranking walks from
-    # granting a place that would need an athlete beyond the ceiling.
+    # "additions": the places earned on the SOQC lists stand even above the ceiling; an additional athlete is
+    # given, and a declined place refilled, only while fewer than ``ceiling`` athletes are allocated, and a refill
+    # must also leave the total within it. "all" also stops the ranking walks from granting a place that would
+    # need an athlete beyond the ceiling.
     ceiling_reading: Literal["additions", "all"] = "additions"
 
 
@@ -334,7 +335,7 @@ class System(Strict):
             problems.append("each gender may have one quota only")
         problems += self._fixed_grants_fit_quotas()
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))  # one line each: parse_system reports them separately
         return self
 
     def _fixed_grants_fit_quotas(self) -> list[str]:
@@ -381,6 +382,55 @@ def _key_path(loc: tuple) -> str:
     return "".join(parts)
 
 
+def _found(value: object) -> str:
+    """A value from the rule file as the user wrote it, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    text = str(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"'{text}'" if isinstance(value, str) else text
+
+
+_EXPECTED = {  # pydantic's wording for a wrong type, as what the rule file should hold instead
+    "model_attributes_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "dict_type": "a mapping of keys to values",
+    "tuple_type": "a list",
+    "list_type": "a list",
+}
+
+
+def _message(error: dict, loc: tuple) -> list[str]:
+    """One line per problem pydantic found, in the found/expected form of every other input error."""
+    kind, message = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return [f"unknown key '{loc[-1]}'"]
+    if kind == "missing":
+        return [f"missing key '{loc[-1]}'"]
+    if kind == "union_tag_invalid":
+        found = error.get("input", {}).get("type") if isinstance(error.get("input"), dict) else None
+        return [f"unknown step type '{found}', expected one of {', '.join(sorted(_STEP_TYPES))}"]
+    if kind == "union_tag_not_found":
+        return [f"missing key 'type', expected one of {', '.join(sorted(_STEP_TYPES))}"]
+    if kind == "value_error":
+        # A validator's own message, without pydantic's "Value error, " prefix; several are one per line.
+        return str(error.get("ctx", {}).get("error", message.removeprefix("Value error, "))).splitlines()
+    if kind in _EXPECTED:
+        return [f"found {_found(error.get('input'))}, expected {_EXPECTED[kind]}"]
+    if message.startswith("Input should be "):
+        expected = message.removeprefix("Input should be ")
+        if expected.startswith(("greater", "less")):
+            expected = "a number " + expected
+        return [f"found {_found(error.get('input'))}, expected {expected}"]
+    return [message]
+
+
 def parse_system(document: object, source: str) -> System:
     try:
         return System.model_validate(document)
@@ -389,13 +439,8 @@ def parse_system(document: object, source: str) -> System:
         for error in exc.errors():
             # Drop the discriminator tag pydantic inserts (e.g. "ranking_walk") from the key path.
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part in _STEP_TYPES))
-            message = error["msg"]
-            if error["type"] == "extra_forbidden":
-                message = f"unknown key '{loc[-1]}'"
-            elif error["type"] == "union_tag_invalid":
-                found = error.get("input", {}).get("type") if isinstance(error.get("input"), dict) else None
-                message = f"unknown step type '{found}', expected one of {', '.join(sorted(_STEP_TYPES))}"
-            problems.append(Problem(source, message, key_path=_key_path(loc) or None))
+            problems += [Problem(source, message, key_path=_key_path(loc) or None)
+                         for message in _message(error, loc)]
         raise InputError(problems) from None
 
 
@@ -415,7 +460,17 @@ def load_system_file(path: Path) -> System:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise InputError.single(str(path), f"not valid YAML ({getattr(exc, 'problem', exc)})", row=row) from None
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: the reader knows only its offset
+            what = f"character #x{exc.character:04x} at offset {exc.position}" if isinstance(exc.character, int) \
+                else "a character"
+            problem = f"{what}: special characters are not allowed"
+        else:
+            problem = getattr(exc, "problem", None) or exc
+        raise InputError.single(str(path), f"not valid YAML ({' '.join(str(problem).split())})", row=row) from None
+    except RecursionError:
+        raise InputError.single(str(path), "not valid YAML (nested too deeply), expected a rule file") from None
+    if document is None:
+        raise InputError.single(str(path), "empty rule file: found no keys, expected a mapping of keys to values")
     if not isinstance(document, dict):
         raise InputError.single(str(path), "a rule file must be a mapping of keys to values")
     return parse_system(document, str(path))
