@@ -95,7 +95,7 @@ def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -
     group_of = {step.id: step.group or step.id for step in system.steps}
     continental_steps = {step.id: step for step in system.steps if step.type == "continental_best"}
     genders = [q.gender.value for q in system.quotas] or [g.value for g in (Gender.MEN, Gender.WOMEN)]
-    if any(e.gender is Gender.MIXED for e in system.events) and Gender.MIXED.value not in genders:
+    if any(p.gender is Gender.MIXED for p in allocation.places) and Gender.MIXED.value not in genders:
         genders.append(Gender.MIXED.value)
     tables = []
     for section in system.breakdown:
