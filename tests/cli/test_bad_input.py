@@ -15,9 +15,6 @@ from qualify.rules import bundled_system_ids
 from tests.cli.conftest import SYSTEM
 
 MEN_FILE = "sprint_ranking_men.csv"
-CASCADE = pytest.mark.xfail(strict=True, reason="BUG: a row rejected for one bad cell is dropped before the rank "
-                                                "sequence check, which then reports every later row as "
-                                                "'found rank N, expected N-1'")
 
 
 def replace_line(path: Path, old: str, new: str) -> None:
@@ -54,12 +51,12 @@ def test_missing_column(invoke, data):
     # A middle row (Klette, rank 4, row 5): rows 6-11 are fine and must not be reported.
     pytest.param("4,Hans-Inge Klette,NOR,282", "4,Hans-Inge Klette,NRW,282",
                  "row 5, field 'noc': unknown NOC code 'NRW', expected an IOC code (e.g. ITA) or a placeholder "
-                 "UNNAMED-...", marks=CASCADE, id="unknown-noc-mid-list"),
+                 "UNNAMED-...", id="unknown-noc-mid-list"),
     pytest.param("4,Hans-Inge Klette,NOR,282", "4,Hans-Inge Klette,NOR,-5",
-                 "row 5, field 'points': found -5, expected a number >= 0", marks=CASCADE,
+                 "row 5, field 'points': found -5, expected a number >= 0",
                  id="negative-points-mid-list"),
     pytest.param("4,Hans-Inge Klette,NOR,282", "four,Hans-Inge Klette,NOR,282",
-                 "row 5, field 'rank': found 'four', expected a whole number", marks=CASCADE,
+                 "row 5, field 'rank': found 'four', expected a whole number",
                  id="non-numeric-rank-mid-list"),
 ])
 def test_one_bad_cell_gives_one_error_line(invoke, data, old, new, line):
