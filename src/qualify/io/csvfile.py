@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from qualify.errors import InputError, Problem
 
 DELIMITERS = ",;\t"
+# int() and float() alone would also take "1_000", "+ 3" or non-ASCII digits, which no spreadsheet writes.
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
 
 @dataclass(frozen=True)
@@ -32,10 +37,14 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError.single(str(path), f"cannot read file ({exc.strerror})") from None
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.single(str(path), f"not UTF-8 text (bad byte at offset {exc.start}); "
-                                           "save the file as UTF-8") from None
+        raise InputError.single(str(path), f"not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                                           "save the file as UTF-8", row=raw[:exc.start].count(b"\n") + 1) from None
+    if "\x00" in text:
+        raise InputError.single(str(path), "binary content (NUL byte): expected a CSV text file",
+                                row=text[:text.index("\x00")].count("\n") + 1)
+    return text
 
 
 def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> CsvTable:
@@ -45,19 +54,17 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> Cs
     a misspelt column is not silently ignored.
     """
     text = read_text(path)
-    if "\x00" in text:
-        raise InputError.single(str(path), "binary content (NUL byte): expected a CSV text file")
     numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
                 if line.strip() and not line.lstrip().startswith("#")]
     if not numbered:
         raise InputError.single(str(path), f"empty file: expected a header with {', '.join(required)}")
     header_line = numbered[0][1]
     delimiter = max(DELIMITERS, key=header_line.count) if any(d in header_line for d in DELIMITERS) else ","
-    try:
-        parsed = list(csv.reader([line for _, line in numbered], delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise InputError.single(str(path), f"malformed CSV ({exc})") from None
-    header = [name.strip().lower() for name in parsed[0]]
+    parsed, error = parse_rows(numbered, delimiter)
+    if error is not None:
+        raise InputError.single(str(path), f"malformed CSV ({error[1]}), expected {delimiter!r}-separated values "
+                                           "with balanced double quotes", row=error[0])
+    header = [name.strip().lower() for name in parsed[0][1]]
     problems = []
     missing = [name for name in required if name not in header]
     if missing:
@@ -66,24 +73,43 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> Cs
     allowed = set(required) | set(optional)
     unknown = [name for name in header if name not in allowed]
     if unknown:
-        problems.append(Problem(str(path), f"unknown column(s) {', '.join(unknown)}; expected "
+        problems.append(Problem(str(path), f"unknown column(s) {', '.join(_shown(n) for n in unknown)}; expected "
                                            f"{', '.join(required + list(optional))}", row=numbered[0][0]))
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
-        problems.append(Problem(str(path), f"column(s) {', '.join(duplicated)} appear more than once",
-                                row=numbered[0][0]))
+        problems.append(Problem(str(path), f"column(s) {', '.join(_shown(n) for n in duplicated)} appear more than "
+                                           "once, expected each column once", row=numbered[0][0]))
     if problems:
         raise InputError(problems)
     rows = []
-    for (number, _), cells in zip(numbered[1:], parsed[1:], strict=True):
+    for number, cells in parsed[1:]:
         if len(cells) != len(header):
-            problems.append(Problem(str(path), f"{len(cells)} cells, expected {len(header)} "
-                                               f"({delimiter!r}-separated)", row=number))
+            problems.append(Problem(str(path), f"found {len(cells)} cells, expected {len(header)} "
+                                               f"(one per column, {delimiter!r}-separated)", row=number))
             continue
         rows.append(CsvRow(number, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}))
     if problems:
         raise InputError(problems)
     return CsvTable(str(path), header, rows)
+
+
+def parse_rows(numbered: list[tuple[int, str]], delimiter: str
+               ) -> tuple[list[tuple[int, list[str]]], tuple[int | None, str] | None]:
+    """Rows with the line each starts on (a quoted cell may run over several lines), or the first syntax error."""
+    reader = csv.reader([line for _, line in numbered], delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 0  # index in ``numbered`` of the line the next row starts on
+    try:
+        for cells in reader:
+            rows.append((numbered[start][0], cells))
+            start = reader.line_num
+    except csv.Error as exc:
+        return rows, (numbered[min(reader.line_num, len(numbered)) - 1][0] if reader.line_num else None, str(exc))
+    return rows, None
+
+
+def _shown(name: str) -> str:
+    return name if name else "'' (an empty header cell)"
 
 
 class RowErrors:
@@ -98,11 +124,10 @@ class RowErrors:
 
     def integer(self, row: CsvRow, field: str, *, minimum: int | None = None) -> int | None:
         text = row.values.get(field, "")
-        try:
-            value = int(text)
-        except ValueError:
+        if not _WHOLE.fullmatch(text):
             self.add(row.line, field, f"found '{text}', expected a whole number")
             return None
+        value = int(text)
         if minimum is not None and value < minimum:
             self.add(row.line, field, f"found {value}, expected a whole number >= {minimum}")
             return None
@@ -110,12 +135,14 @@ class RowErrors:
 
     def number(self, row: CsvRow, field: str, *, minimum: float | None = None) -> float | None:
         text = row.values.get(field, "")
-        try:
-            value = float(text)
-        except ValueError:
+        if text.lower() in _NOT_FINITE:
+            self.add(row.line, field, f"found '{text}', expected a finite number")
+            return None
+        if not _DECIMAL.fullmatch(text):
             self.add(row.line, field, f"found '{text}', expected a number")
             return None
-        if value != value or value in (float("inf"), float("-inf")):
+        value = float(text)
+        if value in (float("inf"), float("-inf")):  # e.g. 1e999
             self.add(row.line, field, f"found '{text}', expected a finite number")
             return None
         if minimum is not None and value < minimum:
@@ -125,4 +152,5 @@ class RowErrors:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise InputError(self.problems)
+            # In file order: a row's own problems first in the order found, checks across rows at their row.
+            raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))

@@ -29,7 +29,7 @@ def parse_decline(text: str, system: System, nocs: NocRegistry) -> Decline:
     gender = _gender(gender_text)
     problem = _problem(noc, gender, gender_text, which, system, nocs)
     if problem:
-        raise InputError.single(source, f"'{text}': {problem}")
+        raise InputError.single(source, f"'{text}': {problem[1]}")
     return Decline(noc=noc, gender=gender, source=source, **_narrowing(which, system))
 
 
@@ -41,14 +41,15 @@ def _narrowing(which: str | None, system: System) -> dict[str, str | None]:
 
 
 def _problem(noc: str, gender: Gender | None, gender_text: str, which: str | None, system: System,
-             nocs: NocRegistry) -> str | None:
+             nocs: NocRegistry, *, which_field: str = "step") -> tuple[str, str] | None:
+    """The field at fault and what is wrong with it, or None."""
     if noc not in nocs:
-        return f"unknown NOC code '{noc}'"
+        return "noc", f"unknown NOC code '{noc}'"
     if gender is None or gender is Gender.MIXED:
-        return f"gender '{gender_text}' must be M or W"
+        return "gender", f"gender '{gender_text}' must be M or W"
     known = [s.id for s in system.steps] + [e.id for e in system.events]
     if which is not None and which not in known:
-        return f"unknown step or event '{which}', expected one of {', '.join(known)}"
+        return which_field, f"unknown step or event '{which}', expected one of {', '.join(known)}"
     return None
 
 
@@ -56,16 +57,24 @@ def read_declines_file(path: Path, system: System, nocs: NocRegistry) -> list[De
     table = read_csv(path, required=["noc", "gender"], optional=["step", "event"])
     errors = RowErrors(table.path)
     declines = []
+    step_ids = {s.id for s in system.steps}
+    event_ids = {e.id for e in system.events}
     for row in table.rows:
         noc = row.values["noc"].upper()
         gender = _gender(row.values["gender"])
-        which = row.values.get("step") or row.values.get("event") or None
-        problem = _problem(noc, gender, row.values["gender"], which, system, nocs)
+        step, event = row.values.get("step") or None, row.values.get("event") or None
+        problem = _problem(noc, gender, row.values["gender"], step or event, system, nocs,
+                           which_field="step" if step else "event")
+        if problem is None and step and event:
+            # Both given: the step must be a step and the event an event.
+            if step not in step_ids:
+                problem = "step", f"found '{step}', expected a step id, one of {', '.join(s.id for s in system.steps)}"
+            elif event not in event_ids:
+                problem = "event", f"found '{event}', expected an event id, one of {', '.join(sorted(event_ids))}"
         if problem:
-            field = "noc" if "NOC" in problem else "gender" if "gender" in problem else "step"
-            errors.add(row.line, field, problem)
+            errors.add(row.line, *problem)
             continue
-        declines.append(Decline(noc=noc, gender=gender, source=table.path, row=row.line,
-                                **_narrowing(which, system)))
+        narrowing = {"step": step, "event": event} if step and event else _narrowing(step or event, system)
+        declines.append(Decline(noc=noc, gender=gender, source=table.path, row=row.line, **narrowing))
     errors.raise_if_any()
     return declines

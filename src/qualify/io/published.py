@@ -45,6 +45,9 @@ def _cell(errors: RowErrors, line: int, key: str, text: str, mark: bool) -> int 
     if value < 0:
         errors.add(line, key, f"found {value}, expected a count >= 0")
         return None
+    if mark and value > 1:
+        errors.add(line, key, f"found {value}, expected X, 1 or an empty cell (a mark: one team at most)")
+        return None
     return value
 
 
@@ -58,17 +61,18 @@ def read_published_summary(path: Path, system: System, nocs: NocRegistry) -> Pub
     table = read_csv(path, required=["noc"], optional=["row", "named_by", *keys])
     columns = [name for name in table.header if name in keys]
     if not columns:
-        raise InputError.single(table.path, f"no summary columns; expected some of {', '.join(keys)}",
-                                row=1)
+        raise InputError.single(table.path, f"no summary columns: found only {', '.join(table.header)}; expected "
+                                            f"some of {', '.join(keys)}", row=1)
     errors = RowErrors(table.path)
     rows, seen = [], {}
     for csv_row in table.rows:
         noc = csv_row.values["noc"]
         if noc not in nocs:
-            errors.add(csv_row.line, "noc", f"unknown NOC code '{noc}'")
+            errors.add(csv_row.line, "noc", f"unknown NOC code '{noc}', expected an IOC code (e.g. ITA) or a "
+                                            "placeholder UNNAMED-...")
             continue
         if noc in seen:
-            errors.add(csv_row.line, "noc", f"'{noc}' appears twice (also row {seen[noc]})")
+            errors.add(csv_row.line, "noc", f"found '{noc}' again (first on row {seen[noc]}), expected each NOC once")
             continue
         seen[noc] = csv_row.line
         values = {key: _cell(errors, csv_row.line, key, csv_row.values[key], key in marks) for key in columns}
@@ -89,11 +93,16 @@ def _read_struck(path: Path, rows: list[PublishedRow], columns: list[str]) -> No
         before = errors.integer(csv_row, "before", minimum=0)
         after = errors.integer(csv_row, "after", minimum=0)
         if noc not in by_noc:
-            errors.add(csv_row.line, "noc", f"'{noc}' is not a row of the summary")
+            errors.add(csv_row.line, "noc", f"found '{noc}', expected an NOC that has a row in the summary")
         elif column not in columns:
             errors.add(csv_row.line, "column", f"found '{column}', expected one of {', '.join(columns)}")
         elif after is not None and by_noc[noc].values.get(column) != after:
-            errors.add(csv_row.line, "after", f"found {after}, but the summary shows {by_noc[noc].values.get(column)}")
+            shown = by_noc[noc].values.get(column)
+            errors.add(csv_row.line, "after", f"found {after}, expected {shown} (the value the summary shows for "
+                                              f"{noc} {column})")
+        elif before is not None and after is not None and before < after:
+            errors.add(csv_row.line, "before", f"found {before}, expected more than {after} (the value after the "
+                                               "decline)")
         elif before is not None:
             by_noc[noc].before[column] = before
     errors.raise_if_any()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from qualify.errors import InputError
@@ -45,7 +46,7 @@ def _check_continent(errors: RowErrors, row: CsvRow, noc: str | None, nocs: NocR
         return None
     known = nocs.continent(noc) if noc else None
     if noc and known is not None and known is not continent:
-        errors.add(row.line, "continent", f"{noc} belongs to {known.value}, found '{text}'")
+        errors.add(row.line, "continent", f"found '{text}', expected {known.value} (the continent of {noc})")
         return None
     return continent
 
@@ -55,6 +56,10 @@ def read_ranking_list(path: Path, spec: ListSpec, nocs: NocRegistry) -> RankingL
     table = read_csv(path, required=required, optional=optional)
     errors = RowErrors(table.path)
     entries: list[RankingEntry] = []
+    # Every row whose rank could be read keeps its place in the rank checks, even when another of its cells is
+    # wrong: dropping it would shift every later rank and report each of them as well.
+    standings: list[_Standing] = []
+    unreadable_rank = False
     for row in table.rows:
         rank = errors.integer(row, "rank", minimum=1)
         noc = _check_noc(errors, row, nocs)
@@ -64,47 +69,67 @@ def read_ranking_list(path: Path, spec: ListSpec, nocs: NocRegistry) -> RankingL
             points = errors.number(row, "points", minimum=0)
         athlete = row.values.get("athlete") or None if spec.entry == "athlete" else None
         if spec.entry == "athlete" and not athlete:
-            errors.add(row.line, "athlete", "empty, expected the athlete's name")
+            errors.add(row.line, "athlete", "found an empty athlete, expected the athlete's name")
+        if rank is None:
+            unreadable_rank = True
+        else:
+            key = athlete if spec.entry == "athlete" else row.values["noc"]
+            standings.append(_Standing(rank, row.line, points, key))
         if rank is None or noc is None or (spec.needs_points and points is None):
             continue
         entries.append(RankingEntry(rank=rank, noc=noc, points=points, athlete=athlete, continent=continent,
                                     source_row=row.line))
-    _check_ranks(errors, entries, spec)
+    _check_ranks(errors, standings, spec, check_sequence=not unreadable_rank)
     errors.raise_if_any()
     if not entries:
-        raise InputError.single(table.path, "no rows: the list is empty")
+        raise InputError.single(table.path, "no rows: found only the header, expected at least one entry")
     return RankingList(id=spec.id, title=spec.title, gender=spec.gender, event=spec.event, kind=spec.kind,
                        entries=tuple(entries), source=table.path)
 
 
-def _check_ranks(errors: RowErrors, entries: list[RankingEntry], spec: ListSpec) -> None:
-    """Ranks must read as a competition ranking: 1, 2, 2, 4 ... with equal points on equal ranks."""
-    seen_entries: dict[str, int] = {}
-    for entry in entries:
-        key = entry.athlete if spec.entry == "athlete" else entry.noc
-        if key in seen_entries:
-            errors.add(entry.source_row, "athlete" if spec.entry == "athlete" else "noc",
-                       f"'{key}' appears twice (also row {seen_entries[key]})")
-        seen_entries.setdefault(key, entry.source_row)
-    ordered = sorted(entries, key=lambda e: (e.rank, e.source_row))
-    expected = 1
-    for index, entry in enumerate(ordered):
+@dataclass(frozen=True)
+class _Standing:
+    rank: int
+    row: int
+    points: float | None
+    key: str | None  # the NOC or athlete, as written
+
+
+def _check_ranks(errors: RowErrors, standings: list[_Standing], spec: ListSpec, *, check_sequence: bool) -> None:
+    """Ranks must read as a competition ranking: 1, 2, 2, 4 ... with equal points on equal ranks.
+
+    The sequence is only checked when every rank could be read (a row without one leaves a hole nobody can place),
+    and after a break it restarts from the rank found, so one wrong rank is one problem.
+    """
+    what = "athlete" if spec.entry == "athlete" else "noc"
+    seen: dict[str, int] = {}
+    for standing in standings:
+        if not standing.key:
+            continue
+        if standing.key in seen:
+            errors.add(standing.row, what, f"found '{standing.key}' again (first on row {seen[standing.key]}), "
+                                           f"expected each {'athlete' if what == 'athlete' else 'NOC'} once per list")
+        seen.setdefault(standing.key, standing.row)
+    ordered = sorted(standings, key=lambda s: (s.rank, s.row))
+    shift = 0  # how far the ranks found so far run ahead of (or behind) their positions
+    for index, standing in enumerate(ordered):
         previous = ordered[index - 1] if index else None
-        if previous is not None and entry.rank == previous.rank:
-            if entry.points != previous.points:
-                errors.add(entry.source_row, "rank",
-                           f"duplicate rank {entry.rank} (also row {previous.source_row}) with different "
-                           f"points ({_fmt(previous.points)} and {_fmt(entry.points)}); equal ranks are a tie "
+        if previous is not None and standing.rank == previous.rank:
+            if standing.points != previous.points and None not in (standing.points, previous.points):
+                errors.add(standing.row, "rank",
+                           f"duplicate rank {standing.rank} (also row {previous.row}) with different "
+                           f"points ({_fmt(previous.points)} and {_fmt(standing.points)}); equal ranks are a tie "
                            "and need equal points")
-        elif entry.rank != expected:
-            errors.add(entry.source_row, "rank", f"found rank {entry.rank}, expected {expected} "
+        elif check_sequence and standing.rank != index + 1 + shift:
+            errors.add(standing.row, "rank", f"found rank {standing.rank}, expected {index + 1 + shift} "
                        "(ranks run 1, 2, 3 ...; a tie of n skips the next n - 1 ranks)")
-        expected = index + 2
-        if previous is not None and previous.points is not None and entry.points is not None \
-                and entry.rank > previous.rank and entry.points > previous.points:
-            errors.add(entry.source_row, "points",
-                       f"rank {entry.rank} has more points ({_fmt(entry.points)}) than rank {previous.rank} "
-                       f"({_fmt(previous.points)}); a ranking list is ordered by points")
+            shift = standing.rank - (index + 1)
+        if previous is not None and previous.points is not None and standing.points is not None \
+                and standing.rank > previous.rank and standing.points > previous.points:
+            errors.add(standing.row, "points",
+                       f"found {_fmt(standing.points)} at rank {standing.rank}, expected at most "
+                       f"{_fmt(previous.points)} (the points of rank {previous.rank}): a ranking list is ordered "
+                       "by points")
 
 
 def _fmt(points: float | None) -> str:

@@ -1,6 +1,6 @@
 """Read short-track World Tour stage results (``results.csv``) into :class:`StageResult` rows.
 
-File format: UTF-8 (a BOM is fine), comma-separated, a header naming at least the columns
+File format: UTF-8 (a BOM is fine), comma-, semicolon- or tab-separated, a header naming at least the columns
 ``stage,gender,event,rank,athlete,noc,status`` in any order (other columns are ignored), then one row per
 skater or relay team per race. Lines starting with ``#`` are comments (synthetic files open with one
 saying that they are not real) and blank lines are skipped.
@@ -20,12 +20,12 @@ row 1 and the first result row 2.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from pathlib import Path
 
 from qualify.errors import InputError, Problem
+from qualify.io.csvfile import DELIMITERS, parse_rows
 from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry, load_nocs
 from qualify.model.stage import RELAY_EVENTS, STAGE_EVENTS, STAGES, StageResult, genders_for_event
@@ -78,6 +78,10 @@ def read_stage_results(directory: str | Path, *, nocs: NocRegistry | None = None
     except UnicodeDecodeError as exc:
         raise InputError.single(source, f"found bytes that are not UTF-8 at byte {exc.start}, "
                                         "expected UTF-8 text") from None
+    except OSError as exc:
+        raise InputError.single(source, f"cannot read file ({exc.strerror})") from None
+    if "\x00" in text:
+        raise InputError.single(source, "found binary content (NUL byte), expected a CSV text file")
     registry = nocs if nocs is not None else load_nocs()
     collector = _Collector(source)
     results: list[StageResult] = []
@@ -97,13 +101,15 @@ def _read(text: str, registry: NocRegistry, out: _Collector, results: list[Stage
     if not numbered:
         out.add(1, None, f"found no header, expected the columns {','.join(COLUMNS)}")
         return
-    try:
-        parsed = list(csv.reader([line for _, line in numbered], strict=True))
-    except csv.Error as exc:
-        out.add(None, None, f"found malformed CSV ({exc}), expected comma-separated values")
+    # Spreadsheets export with commas, semicolons or tabs: the header tells which.
+    first = numbered[0][1]
+    delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
+    parsed, error = parse_rows(numbered, delimiter)
+    if error is not None:
+        out.add(error[0], None, f"found malformed CSV ({error[1]}), expected {delimiter!r}-separated values")
         return
     header_row = numbered[0][0]
-    header = [h.strip() for h in parsed[0]]
+    header = [h.strip().lower() for h in parsed[0][1]]
     expected_columns = ",".join(COLUMNS)
     for name in COLUMNS:
         if name not in header:
@@ -116,7 +122,7 @@ def _read(text: str, registry: NocRegistry, out: _Collector, results: list[Stage
 
     seen: dict[tuple[int, Gender, str, str], int] = {}
     ranked: dict[tuple[int, Gender, str], list[tuple[int, int]]] = defaultdict(list)
-    for (row, _), cells in zip(numbered[1:], parsed[1:], strict=True):
+    for row, cells in parsed[1:]:
         if len(cells) != len(header):
             out.add(row, None, f"found {len(cells)} fields, expected {len(header)} (one per header column)")
             continue
@@ -137,6 +143,8 @@ def _read(text: str, registry: NocRegistry, out: _Collector, results: list[Stage
 
     for race in sorted(ranked, key=lambda r: (r[0], r[1].value, STAGE_EVENTS.index(r[2]))):
         _check_ranks(race, ranked[race], out)
+    if len(parsed) == 1:
+        out.add(header_row, None, "found only the header, expected one row per skater or relay team per race")
 
 
 def _read_row(value: dict[str, str], row: int, registry: NocRegistry, out: _Collector,

@@ -41,6 +41,9 @@ def infer_kind(path: Path) -> str:
     if path.suffix.lower() in (".yaml", ".yml"):
         return "rule-file"
     columns = set(_header(path))
+    if not columns:
+        raise InputError.single(str(path), f"empty file: found no header, expected a CSV header (or pass --kind, one "
+                                           f"of {', '.join(KINDS)})")
     if {"stage", "event"} <= columns:
         return "stage-results"
     if {"race", "starters"} <= columns:

@@ -25,6 +25,7 @@ table values reproduce published totals given in tenths.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
@@ -35,6 +36,7 @@ from typing import Literal
 from qualify.errors import InputError, Problem
 
 TENTH = Decimal("0.1")
+_PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 DEFAULT_TABLE = "isu_world_ranking_inferred.csv"
 BEYOND_RULES = ("last", "zero", "error")
 Beyond = Literal["last", "zero", "error"]
@@ -88,18 +90,24 @@ class PointsTable:
         except UnicodeDecodeError as exc:
             raise InputError.single(str(path), f"found bytes that are not UTF-8 ({exc.reason}), "
                                                "expected UTF-8 text") from None
+        except OSError as exc:
+            raise InputError.single(str(path), f"cannot read file ({exc.strerror})") from None
         return cls.from_text(text, source=str(path), beyond=beyond)
 
     @classmethod
     def from_text(cls, text: str, *, source: str, beyond: Beyond = "last") -> PointsTable:
         lines = text.lstrip("\ufeff").splitlines()
+        if "\x00" in text:
+            raise InputError.single(source, "found binary content (NUL byte), expected a CSV text file")
         skipped = 0
-        while skipped < len(lines) and lines[skipped].lstrip().startswith("#"):
+        while skipped < len(lines) and (lines[skipped].lstrip().startswith("#") or not lines[skipped].strip()):
             skipped += 1
-        reader = csv.reader(lines[skipped:])
-        header = next(reader, None)
-        if header is None:
+        if skipped == len(lines):
             raise InputError.single(source, "found no header, expected 'place,points'", row=1)
+        first = lines[skipped]
+        delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+        reader = csv.reader(lines[skipped:], delimiter=delimiter)
+        header = next(_rows(reader, source, skipped))
         header = [h.strip() for h in header]
         missing = [c for c in ("place", "points") if c not in header]
         if missing:
@@ -108,7 +116,7 @@ class PointsTable:
         i_place, i_points = header.index("place"), header.index("points")
         problems: list[Problem] = []
         values: list[Decimal] = []
-        for cells in reader:
+        for cells in _rows(reader, source, skipped):
             row = skipped + reader.line_num
             if not any(c.strip() for c in cells):
                 continue
@@ -122,15 +130,17 @@ class PointsTable:
                 problems.append(Problem(source, f"found place '{place_text}', expected {expected_place} "
                                         "(places run 1, 2, 3, ... without gaps)", row=row, field="place"))
             try:
-                value = Decimal(points_text)
-                if not value.is_finite():
+                # Plain decimals only: Decimal() would also take "1_0", "1e999999" or non-ASCII digits.
+                if not _PLAIN_DECIMAL.fullmatch(points_text):
                     raise InvalidOperation
+                value = Decimal(points_text)
+                tenths = round_tenth(value)  # raises for more digits than the context holds
             except InvalidOperation:
                 problems.append(Problem(source, f"found '{points_text}', expected a number", row=row,
                                         field="points"))
                 values.append(values[-1] if values else Decimal(0))
                 continue
-            if value < 0 or value != round_tenth(value):
+            if value < 0 or value != tenths:
                 problems.append(Problem(source, f"found {points_text}, expected a non-negative number "
                                         "with at most one decimal", row=row, field="points"))
             elif values and value > values[-1]:
@@ -182,6 +192,18 @@ class PointsTable:
 
     def to_csv_text(self) -> str:
         return "place,points\n" + "".join(f"{p},{v:.1f}\n" for p, v in self.rows())
+
+
+def _rows(reader, source: str, skipped: int):
+    """The reader's rows; a quote left open is a located problem, not a crash."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError.single(source, f"found malformed CSV ({exc}), expected comma-separated values",
+                                    row=skipped + reader.line_num) from None
 
 
 @lru_cache(maxsize=1)
