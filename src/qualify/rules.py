@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -444,8 +444,8 @@ def parse_system(document: object, source: str) -> System:
         raise InputError(problems) from None
 
 
-_STEP_TYPES = {"host_guarantee", "ranking_walk", "continental_best", "reallocate", "team_completion",
-               "additional_athlete", "athlete_quota"}
+# The step types are the ``type`` literals of the Step union, so a new step type is named in one place only.
+_STEP_TYPES = {model.model_fields["type"].annotation.__args__[0] for model in get_args(get_args(Step)[0])}
 
 
 def load_system_file(path: Path) -> System:
