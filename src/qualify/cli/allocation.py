@@ -1,0 +1,126 @@
+"""`qualify allocate`, `explain` and `compare`: one allocation, shown, explained or reconciled."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualify.cli.common import (
+    DataOpt,
+    DeclineOpt,
+    DeclinesFileOpt,
+    PlacesOpt,
+    PointsOpt,
+    ResultsOpt,
+    SystemArg,
+    app,
+    console,
+    errors,
+    fail,
+    run_allocation,
+    synthetic_banner,
+)
+from qualify.errors import InputError
+from qualify.explain import explain, render_explanation
+from qualify.io.published import compare, read_published_summary
+from qualify.io.writers import FORMATS, print_tables, render, write_atomically
+from qualify.model.nocs import load_nocs
+
+
+@app.command("allocate")
+def allocate_command(
+    system: SystemArg,
+    data: DataOpt = None,
+    decline: DeclineOpt = None,
+    declines: DeclinesFileOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (atomically).")] = None,
+    results: ResultsOpt = None,
+    points: PointsOpt = None,
+    places: PlacesOpt = None,
+) -> None:
+    """Compute the allocation: the Summary by NOC and the Breakdown by pathway."""
+    if fmt not in FORMATS:
+        errors.print(f"error: --format: found '{fmt}', expected one of {', '.join(FORMATS)}", markup=False)
+        raise typer.Exit(code=2)
+    if fmt == "xlsx" and output is None:
+        errors.print("error: --format xlsx needs --output FILE", markup=False)
+        raise typer.Exit(code=2)
+    try:
+        rules, inputs, allocation = run_allocation(system, data, decline, declines, results, points, places)
+    except InputError as exc:
+        fail(exc)
+    nocs = load_nocs()
+    synthetic = synthetic_banner(inputs)
+    if fmt == "table" and output is None:
+        if synthetic:
+            console.print(f"[bold red]{synthetic}[/bold red]")
+        print_tables(console, rules, allocation, nocs)
+        return
+    content = render("markdown" if fmt == "table" else fmt, rules, allocation, nocs, banner=synthetic)
+    if output is not None:
+        write_atomically(output, content)
+        errors.print(f"wrote {output}", markup=False)
+    else:
+        sys.stdout.write(content)
+
+
+@app.command("explain")
+def explain_command(
+    system: SystemArg,
+    noc: Annotated[str, typer.Argument(help="IOC code, e.g. BEL.")],
+    data: DataOpt = None,
+    decline: DeclineOpt = None,
+    declines: DeclinesFileOpt = None,
+    results: ResultsOpt = None,
+    points: PointsOpt = None,
+    places: PlacesOpt = None,
+) -> None:
+    """Every place an NOC got and every place it missed, with step, list, rank, reason and clause."""
+    nocs = load_nocs()
+    code = noc.upper()
+    try:
+        if code not in nocs:
+            raise InputError.single("NOC", f"unknown NOC code '{noc}'")
+        rules, inputs, allocation = run_allocation(system, data, decline, declines, results, points, places)
+    except InputError as exc:
+        fail(exc)
+    banner = synthetic_banner(inputs)
+    if banner:
+        console.print(banner, markup=False)
+    for line in render_explanation(rules, explain(rules, allocation, inputs.lists, code, nocs)):
+        console.print(line, markup=False, highlight=False)
+
+
+@app.command("compare")
+def compare_command(
+    system: SystemArg,
+    published: Annotated[Path, typer.Option("--published", help="The published Summary as CSV (noc + column keys; "
+                                                                "a struck.csv beside it gives struck values).")],
+    data: DataOpt = None,
+    decline: DeclineOpt = None,
+    declines: DeclinesFileOpt = None,
+    results: ResultsOpt = None,
+    points: PointsOpt = None,
+    places: PlacesOpt = None,
+) -> None:
+    """Reconcile the computed allocation with a published Summary, cell by cell. Exit 1 on any mismatch."""
+    nocs = load_nocs()
+    try:
+        rules, _, allocation = run_allocation(system, data, decline, declines, results, points, places)
+        table = read_published_summary(published, rules, nocs)
+    except InputError as exc:
+        fail(exc)
+    mismatches = compare(rules, allocation, table, nocs)
+    cells = len(table.rows) * len(table.columns)
+    for mismatch in mismatches:
+        console.print(f"mismatch: {mismatch.line()}", markup=False, highlight=False)
+    console.print(f"{cells - len({(m.noc, m.column) for m in mismatches if m.noc in {r.noc for r in table.rows}})}"
+                  f" of {cells} published cells match; {len(mismatches)} mismatch(es)", markup=False)
+    if mismatches:
+        raise typer.Exit(code=1)
+
+
