@@ -7,7 +7,7 @@ from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry
 from qualify.rules import SummaryColumn
 
-STRUCK_MEANING = "struck through, the count before declines; then the count after."
+STRUCK_MEANING = "before declines (struck through), then after."
 RANKS_NOTE = "Rankings from the applicable list or competition appear in parentheses."
 PLACEHOLDER_NOTE = ("Rows marked \"nation not named\" stand for nations that the source data does not name "
                     "(a published table that shows flags only, say).")

@@ -212,7 +212,8 @@ class Grid:
                 if number:
                     lines.append(Text(""))
                 suffix = f" (part {number + 1} of {len(parts)})" if len(parts) > 1 else ""
-                lines.append(Text(self.title + suffix, style="bold"))
+                lines += [Text(line, style="bold") for line in wrap_items((self.title + suffix).split(" "), width,
+                                                                          separator=" ")]
             lines += self._render_part(blocks, self._widths(blocks, width))
         return lines
 

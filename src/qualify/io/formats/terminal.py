@@ -67,7 +67,11 @@ def summary_lines(system: System, summary: Summary, nocs: NocRegistry, width: in
     lines = (by_code if codes else by_name).render(width)
     notes: list[Text] = []
     if has_struck(summary):
-        notes.append(Text.assemble(struck_cell(Cell(1, 2), styled), f": {STRUCK_MEANING}"))
+        example = struck_cell(Cell(1, 2), styled)
+        plain = wrap_items(f"{example.plain}: {STRUCK_MEANING}".split(" "), width, separator=" ")
+        # The example keeps its strike style: it starts the first line.
+        notes.append(example + Text(plain[0][len(example.plain):]))
+        notes += [Text(line) for line in plain[1:]]
     if codes:
         legend = [f"{short_code(row.noc, nocs)} {'(not named)' if nocs.get(row.noc).placeholder else row.name}"
                   for row in summary.rows]
@@ -119,7 +123,7 @@ def breakdown_lines(tables: list[BreakdownTable], width: int) -> list[Text]:
     for table in tables:
         lines += [Text("")] + breakdown_grid(table).render(width)
     if tables:
-        lines += [Text(""), Text(RANKS_NOTE, style="dim")]
+        lines += [Text("")] + [Text(line, style="dim") for line in wrap_items(RANKS_NOTE.split(" "), width, " ")]
     return lines
 
 

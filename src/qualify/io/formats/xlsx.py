@@ -10,12 +10,14 @@ sized to their contents.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qualify.io.formats.common import (
@@ -32,6 +34,7 @@ from qualify.model.allocation import Allocation
 from qualify.model.nocs import NocRegistry
 from qualify.rules import System
 
+HOLDERS_WIDTH = 60
 MARK_FORMAT = '"X";-0;""'  # 1 shows as X, 0 as nothing: the published mark, still a number
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -96,6 +99,14 @@ def _count(sheet: Worksheet, row: int, column: int, cell: Cell, *, mark_format: 
         target.fill = CHANGED_FILL
 
 
+def _printable(sheet: Worksheet) -> None:
+    """Printed (or saved as PDF) one page wide, in landscape: a table cut across pages cannot be read."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
 def _notes(sheet: Worksheet, row: int, notes: list[str]) -> int:
     for note in notes:
         sheet.cell(row=row, column=1, value=note)
@@ -135,6 +146,8 @@ def summary_sheet(sheet: Worksheet, system: System, summary: Summary, nocs: NocR
         notes.append(PLACEHOLDER_NOTE)
     _notes(sheet, row + 2, notes)
     sheet.freeze_panes = f"C{first}"
+    sheet.print_title_rows = f"{top}:{first - 1}"
+    _printable(sheet)
     sheet.column_dimensions["A"].width = max([len("Nation")] + [len(r.name) for r in summary.rows]
                                              + [len(f"Total: {summary.noc_count} NOCs")]) + 2
     sheet.column_dimensions["B"].width = max([len("NOC")] + [len(r.noc) for r in summary.rows]) + 2
@@ -167,14 +180,21 @@ def breakdown_sheet(sheet: Worksheet, system: System, tables: list[BreakdownTabl
             runs = [(gender_label(g), ["Places", "Nations (rank)"]) for g in keys]
         row += _merged_header(sheet, row, 1, runs, ["Pathway"])
         for line in table.lines:
-            sheet.cell(row=row, column=1, value=line.label.strip())
-            if line.label != line.label.lstrip(" "):
-                sheet.cell(row=row, column=1).alignment = Alignment(indent=2)
+            indent = 2 if line.label != line.label.lstrip(" ") else 0
+            sheet.cell(row=row, column=1, value=line.label.strip()).alignment = Alignment(indent=indent,
+                                                                                          vertical="top")
+            lines_needed = 1
             for index, key in enumerate(keys):
                 if line.counts:
-                    sheet.cell(row=row, column=2 + 2 * index, value=line.counts.get(key, 0))
-                holders = sheet.cell(row=row, column=3 + 2 * index, value=_holders_text(line.entries.get(key, [])))
+                    count = sheet.cell(row=row, column=2 + 2 * index, value=line.counts.get(key, 0))
+                    count.alignment = Alignment(vertical="top")
+                text = _holders_text(line.entries.get(key, []))
+                holders = sheet.cell(row=row, column=3 + 2 * index, value=text)
                 holders.alignment = Alignment(wrap_text=True, vertical="top")
+                lines_needed = max(lines_needed, math.ceil(len(text) / HOLDERS_WIDTH))
+            if lines_needed > 1:
+                # Spreadsheets do not all grow a row to fit wrapped text: give it the height it needs.
+                sheet.row_dimensions[row].height = 15 * lines_needed
             row += 1
         sheet.cell(row=row, column=1, value="Total")
         for index, key in enumerate(keys):
@@ -188,8 +208,9 @@ def breakdown_sheet(sheet: Worksheet, system: System, tables: list[BreakdownTabl
     sheet.column_dimensions["A"].width = max(len(label) for label in labels) + 4
     for index in range(widest):
         sheet.column_dimensions[get_column_letter(2 + 2 * index)].width = 9
-        sheet.column_dimensions[get_column_letter(3 + 2 * index)].width = 60
+        sheet.column_dimensions[get_column_letter(3 + 2 * index)].width = HOLDERS_WIDTH
     sheet.freeze_panes = "B1"
+    _printable(sheet)
 
 
 def records_sheet(sheet: Worksheet, fields: list[str], records: Iterable[dict]) -> None:
