@@ -139,8 +139,8 @@ def wrap_explanation(lines: list[str], width: int | None) -> list[str]:
             continue
         body = line.lstrip(" ")
         indent = len(line) - len(body)
-        # Continuation lines start under the first word after the marker ("  + ", "  closest miss: ", "Key:").
-        hang = indent + 2 if indent else 2
+        # Continuation lines go two columns deeper than the line: under the text after "  + ", "  . " and the like.
+        hang = indent + 2
         wrapped += textwrap.wrap(line, width, subsequent_indent=" " * hang, break_long_words=False,
                                  break_on_hyphens=False) or [line]
     return wrapped

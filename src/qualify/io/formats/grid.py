@@ -172,11 +172,6 @@ class Grid:
         positions = [0] + [i + 1 for block in blocks for i in block]
         return self._width_of(blocks, {p: self._least(p) for p in positions})
 
-    def natural_width(self) -> int:
-        blocks = self.blocks()
-        positions = [0] + [i + 1 for block in blocks for i in block]
-        return self._width_of(blocks, {p: self._natural(p) for p in positions})
-
     def split(self, width: int) -> list[list[list[int]]]:
         """Whole blocks packed greedily into as few side-by-side parts as fit the width (fewest parts)."""
         parts: list[list[list[int]]] = []
