@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from qualify.model.allocation import Allocation, Decision, Place, SkipReason
@@ -94,10 +95,55 @@ def render_explanation(system: System, explanation: Explanation) -> list[str]:
         for decision in others:
             lines.append("  . " + describe_decision(decision))
         if not story.places and not story.misses:
-            lines.append(f"  no {label.lower()}'s place: {explanation.noc} appears on no list that awards one")
+            lines.append(f"  no {_place_noun(story.gender)}: {explanation.noc} appears on no list that awards one")
         if story.lists_absent and not story.places:
             lines.append(f"  not on: {'; '.join(story.lists_absent)}")
-    return lines
+    return lines + _legend(lines)
+
+
+# The markers, in the order the stories use them, and what each means.
+LEGEND = (
+    ("+", "a place the NOC holds: step, list, rank, entry, event [clause]"),
+    ("=", "athletes the NOC may enter, derived from its places"),
+    ("-", "a place given up (declined), or lost with a declined place"),
+    ("closest miss", "of the places missed, the one nearest to being won"),
+    (".", "another place missed, or a step that passed the NOC over, and why"),
+)
+
+
+def _legend(lines: list[str]) -> list[str]:
+    """A key to the markers that ``lines`` use (none when no marker is used)."""
+    used = [(marker, meaning) for marker, meaning in LEGEND
+            if any(line.startswith(f"  {marker} ") or line.startswith(f"  {marker}:") for line in lines)]
+    if not used:
+        return []
+    width = max(len(marker) for marker, _ in used)
+    return ["", "Key:"] + [f"  {marker.ljust(width)}  {meaning}" for marker, meaning in used]
+
+
+def _place_noun(gender: Gender) -> str:
+    return "mixed place" if gender is Gender.MIXED else f"{gender.label.lower()}'s place"
+
+
+def wrap_explanation(lines: list[str], width: int | None) -> list[str]:
+    """Lines wrapped at ``width`` with a hanging indent under the text after the marker; ``None``: not wrapped.
+
+    Piped output is not wrapped: each line is one place or one miss, whole, for grep, diff and pagers.
+    """
+    if width is None:
+        return list(lines)
+    wrapped: list[str] = []
+    for line in lines:
+        if len(line) <= width:
+            wrapped.append(line)
+            continue
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        # Continuation lines go two columns deeper than the line: under the text after "  + ", "  . " and the like.
+        hang = indent + 2
+        wrapped += textwrap.wrap(line, width, subsequent_indent=" " * hang, break_long_words=False,
+                                 break_on_hyphens=False) or [line]
+    return wrapped
 
 
 _KIND_NOUNS = {"start": "starting place", "team": "team place", "quota": "athlete"}

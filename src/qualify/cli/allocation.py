@@ -24,7 +24,7 @@ from qualify.cli.common import (
     synthetic_banner,
 )
 from qualify.errors import InputError
-from qualify.explain import explain, render_explanation
+from qualify.explain import explain, render_explanation, wrap_explanation
 from qualify.io.published import compare, read_published_summary
 from qualify.io.writers import FORMATS, print_tables, render, write_atomically
 from qualify.model.nocs import load_nocs
@@ -90,9 +90,11 @@ def explain_command(
         fail(exc)
     banner = synthetic_banner(inputs)
     if banner:
-        console.print(banner, markup=False)
-    for line in render_explanation(rules, explain(rules, allocation, inputs.lists, code, nocs)):
-        console.print(line, markup=False, highlight=False)
+        console.print(banner, markup=False, soft_wrap=not console.is_terminal)
+    # A terminal gets lines wrapped to its width; a pipe gets each line whole (see wrap_explanation).
+    lines = render_explanation(rules, explain(rules, allocation, inputs.lists, code, nocs))
+    for line in wrap_explanation(lines, console.width if console.is_terminal else None):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("compare")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from qualify.engine import Decline, allocate
 from qualify.errors import InputError
@@ -18,9 +19,36 @@ from qualify.rules import System, load_system
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Olympic qualification: compute, explain and export quota allocations.")
-# Published tables are wide: when output is not a terminal, do not squeeze them into 80 columns.
+
+
+class _OutputConsole(Console):
+    """Follows COLUMNS, else the terminal on stdout, stdin or stderr (so `| less` still fits the screen); with
+    no terminal at all (a file from cron, CI) 200 columns, so the published tables stay whole, one table each."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        if self._width is None and "COLUMNS" not in os.environ and not _attached_to_terminal():
+            return ConsoleDimensions(200, size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self.width, self.height = new_size
+
+
+def _attached_to_terminal() -> bool:
+    for descriptor in (0, 1, 2):
+        try:
+            os.get_terminal_size(descriptor)
+        except OSError:
+            continue
+        return True
+    return False
+
+
 # No emoji codes: ":M:" in "BEL:M:host" must stay text.
-console = Console(emoji=False) if Console().is_terminal else Console(width=200, emoji=False)
+console = _OutputConsole(emoji=False)
 errors = Console(stderr=True, emoji=False)
 
 SystemArg = Annotated[str, typer.Argument(help="A bundled system id (see `qualify systems`) or a rule file path.")]

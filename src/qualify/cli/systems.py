@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-
 from qualify.cli.common import app, console, fail
 from qualify.errors import InputError
+from qualify.io.formats.grid import CellValue, Column, Grid, Wrapped
 from qualify.rules import bundled_system_ids, load_system
 
 
 @app.command()
 def systems() -> None:
     """List the bundled qualification systems."""
-    table = Table(title="Bundled systems")
-    for name in ("id", "sport", "edition", "events", "total places"):
-        table.add_column(name)
+    rows: list[list[CellValue]] = []
     try:
         for system_id in bundled_system_ids():
             system = load_system(system_id)
-            table.add_row(system.id, system.sport, system.edition, ", ".join(e.name for e in system.events),
-                          str(system.total_places))
+            rows.append([system.id, Wrapped((system.sport, system.edition)),
+                         Wrapped(tuple(e.name for e in system.events)), str(system.total_places)])
     except InputError as exc:
         fail(exc)
-    console.print(table)
-
-
+    # The id is what a user copies into the next command: it never wraps; the descriptions do.
+    grid = Grid(Column("id", align="left"), [Column("sport, edition", align="left", wrap=True, min_width=18),
+                                             Column("events", align="left", wrap=True, min_width=20),
+                                             Column("places")], rows, title="Bundled systems")
+    for line in grid.render(console.width):
+        console.print(line, soft_wrap=True, highlight=False)

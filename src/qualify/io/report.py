@@ -68,11 +68,32 @@ def build_summary(system: System, allocation: Allocation, nocs: NocRegistry) -> 
     return Summary(columns, rows, totals, noc_count)
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Who holds places in one breakdown cell: an NOC with its ranks, or one athlete of an NOC.
+
+    Writers use it to render the nation their own way (a flag template, an IOC code); ``text`` is the plain form.
+    """
+
+    noc: str
+    name: str
+    athlete: str | None = None
+    ranks: tuple[int, ...] = ()
+    count: int = 1
+
+    def text(self) -> str:
+        who = f"{self.athlete}, {self.name}" if self.athlete else self.name
+        if self.ranks:
+            return f"{who} ({', '.join(str(rank) for rank in self.ranks)})"
+        return who + (f" x{self.count}" if self.count > 1 else "")
+
+
 @dataclass
 class BreakdownLine:
     label: str
     counts: dict[str, int]  # by gender value, or "" for grant-counted rows
     holders: dict[str, list[str]] = field(default_factory=dict)  # "France (1)" strings by the same keys
+    entries: dict[str, list[Holder]] = field(default_factory=dict)  # the same holders, as data
 
 
 @dataclass
@@ -84,11 +105,12 @@ class BreakdownTable:
     total: dict[str, int]
 
 
-def _holder(place: Place, nocs: NocRegistry) -> str:
-    who = nocs.name(place.noc)
-    if place.athlete:
-        who = f"{place.athlete}, {who}"
-    return f"{who} ({place.rank})" if place.rank is not None else who
+def _holder(place: Place, nocs: NocRegistry) -> Holder:
+    return Holder(place.noc, nocs.name(place.noc), place.athlete, () if place.rank is None else (place.rank,))
+
+
+def _line(label: str, counts: dict[str, int], entries: dict[str, list[Holder]]) -> BreakdownLine:
+    return BreakdownLine(label, counts, {key: [h.text() for h in found] for key, found in entries.items()}, entries)
 
 
 def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -> list[BreakdownTable]:
@@ -107,21 +129,22 @@ def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -
                 continental = next((step for step in continental_steps.values()
                                     if group_of[step.id] in row.groups), None)
                 if continental is not None:
-                    lines.append(BreakdownLine(row.label, {}, {}))
+                    lines.append(_line(row.label, {}, {}))
                     for continent in continental.continents:
                         firsts = _first_of_each_grant([p for p in places if p.detail == continent.value])
-                        lines.append(BreakdownLine(f"  {continent.value}", {"": len(firsts)},
-                                                   {"": [_holder(p, nocs) for p in firsts]}))
+                        lines.append(_line(f"  {continent.value}", {"": len(firsts)},
+                                           {"": [_holder(p, nocs) for p in firsts]}))
                     continue
                 firsts = _first_of_each_grant(places)
-                lines.append(BreakdownLine(row.label, {"": len(firsts)}, {"": [_holder(p, nocs) for p in firsts]}))
+                lines.append(_line(row.label, {"": len(firsts)}, {"": [_holder(p, nocs) for p in firsts]}))
             else:
-                counts, holders = {}, {}
+                counts: dict[str, int] = {}
+                holders: dict[str, list[Holder]] = {}
                 for gender in genders:
                     mine = [p for p in places if p.gender.value == gender]
                     counts[gender] = len(mine)
                     holders[gender] = _holders_by_noc(mine, nocs)
-                lines.append(BreakdownLine(row.label, counts, holders))
+                lines.append(_line(row.label, counts, holders))
         total: dict[str, int] = {}
         for line in lines:
             for key, value in line.counts.items():
@@ -134,17 +157,16 @@ def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -
     return tables
 
 
-def _holders_by_noc(places: list[Place], nocs: NocRegistry) -> list[str]:
+def _holders_by_noc(places: list[Place], nocs: NocRegistry) -> list[Holder]:
     """Athlete-bound places one by one; NOC places grouped, e.g. "Canada (1, 5, 12)"."""
     if any(p.athlete for p in places):
         return [_holder(p, nocs) for p in places]
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, list[int]] = {}
     for place in places:
         grouped.setdefault(place.noc, [])
         if place.rank is not None:
-            grouped[place.noc].append(str(place.rank))
-    return [f"{nocs.name(noc)} ({', '.join(ranks)})" if ranks else nocs.name(noc)
-            + (f" x{sum(1 for p in places if p.noc == noc)}" if sum(1 for p in places if p.noc == noc) > 1 else "")
+            grouped[place.noc].append(place.rank)
+    return [Holder(noc, nocs.name(noc), None, tuple(ranks), sum(1 for p in places if p.noc == noc))
             for noc, ranks in grouped.items()]
 
 

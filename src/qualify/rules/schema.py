@@ -134,6 +134,9 @@ class System(Strict):
     id: str
     sport: str
     edition: str
+    # The Games as encyclopedia templates name them, e.g. "2026 Winter": {{flagIOC|CODE|2026 Winter}} and
+    # "... at the 2026 Winter Olympics" in wikitext. Without it, nation cells link the NOC without an edition.
+    games: str | None = None
     host: str
     source: str
     events: tuple[Event, ...]
