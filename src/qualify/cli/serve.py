@@ -12,15 +12,16 @@ from qualify.cli.common import app, errors
 from qualify.web.settings import DEFAULT_MAX_UPLOAD, TOKEN_ENV, is_loopback
 
 
+STORE_HELP = ("Season store: an SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://user:pw@host/db) or a "
+              "SQLite file path. Default: seasons.sqlite3 in the user data directory.")
+
+
 @app.command("serve")
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to bind. Anything but a loopback address needs "
                                                      f"a write token ({TOKEN_ENV}).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    store: Annotated[str | None, typer.Option("--store", help="Season store: an SQLAlchemy URL "
-                                                              "(sqlite:///file.db, postgresql+psycopg://user:pw@host/db) "
-                                                              "or a SQLite file path. Default: seasons.sqlite3 in the "
-                                                              "user data directory.")] = None,
+    store: Annotated[str | None, typer.Option("--store", help=STORE_HELP)] = None,
     max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", min=0.01, help="Largest upload accepted.")]
     = DEFAULT_MAX_UPLOAD / 1024 / 1024,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (each keeps its own "
@@ -47,7 +48,7 @@ def serve_command(
         raise typer.Exit(code=2) from None
     safe_url = opened.engine.url.render_as_string(hide_password=True)
     errors.print(f"qualify: store {safe_url} (schema {opened.schema_revision()}); http://{host}:{port}/",
-                 markup=False, highlight=False)
+                 markup=False, highlight=False, soft_wrap=True)
     if workers == 1:
         from qualify.web.app import create_app
         uvicorn.run(create_app(settings, store=opened), host=host, port=port, log_level="warning")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -120,10 +121,15 @@ class Store:
         parsed = make_url(resolved)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        shown = parsed.render_as_string(hide_password=True)
         try:
             engine = create_engine(resolved, pool_pre_ping=True)
-        except (ArgumentError, ImportError) as exc:
-            raise StoreError(f"--store: cannot use '{parsed.render_as_string(hide_password=True)}': {exc}") from None
+        except ImportError as exc:
+            raise StoreError(f"--store: found '{shown}', whose database driver is not installed ({exc}); for "
+                             "PostgreSQL: pip install 'qualify[postgres]'") from None
+        except ArgumentError as exc:
+            raise StoreError(f"--store: found '{shown}', expected an SQLAlchemy URL such as sqlite:///path.db or "
+                             f"postgresql+psycopg://user:password@host/db ({exc})") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
@@ -225,7 +231,7 @@ class Store:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")

@@ -27,7 +27,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _scenarios(request: Request) -> Scenarios:
-    return request.app.state.scenarios  # type: ignore[no-any-return]
+    scenarios: Scenarios = request.app.state.scenarios
+    return scenarios
 
 
 class SystemInfo(BaseModel):
@@ -68,6 +69,16 @@ def _season_info(season: SeasonRecord) -> SeasonInfo:
                       races=season.races, result_rows=season.result_rows, created_at=season.created_at.isoformat(),
                       files=[FileInfo(role=f.role, filename=f.filename, sha256=f.sha256, size=f.size)
                              for f in season.files])
+
+
+class Health(BaseModel):
+    status: str
+    store_schema: str | None
+
+
+@router.get("/health", response_model=Health, summary="Liveness, and the store's schema revision")
+def health(request: Request) -> Health:
+    return Health(status="ok", store_schema=request.app.state.store.schema_revision())
 
 
 @router.get("/systems", response_model=list[SystemInfo], summary="The bundled qualification systems")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -38,7 +39,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     app.state.scenarios = Scenarios(store)
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     templates.env.globals.update(query_string=query_string, cell_text=views.cell_text,
-                                 points_chart=charts.points_chart, version=__version__)
+                                 points_charts=charts.points_charts, version=__version__)
     templates.env.filters["points"] = _points
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")

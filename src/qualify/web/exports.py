@@ -35,15 +35,15 @@ def allocation_download(outcome: Outcome, fmt: str) -> bytes:
 
 
 def summary_csv(outcome: Outcome) -> bytes:
-    """The Summary with the published-table column keys (what `qualify compare --published` reads)."""
+    """The Summary with the published-table column keys: a file `qualify compare --published` reads back."""
     summary = outcome.document["summary"]
     buffer = io.StringIO()
     if outcome.source.banner:
         buffer.write(f"# {outcome.source.banner}\n")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["noc", "name", *summary["columns"]])
+    writer.writerow(["noc", *summary["columns"]])
     for row in summary["rows"]:
-        writer.writerow([row["noc"], row["name"], *(row[key] for key in summary["columns"])])
+        writer.writerow([row["noc"], *(row[key] for key in summary["columns"])])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -108,7 +108,7 @@ def _lists_download(outcome: Outcome, fmt: str) -> bytes:
             lines += ["|}", ""]
         return "\n".join(lines).encode("utf-8")
     if fmt == "xlsx":
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # type: ignore[import-untyped]
 
         book = Workbook()
         book.remove(book.active)
@@ -119,7 +119,7 @@ def _lists_download(outcome: Outcome, fmt: str) -> bytes:
             sheet.append(LIST_FIELDS)
             for record in list_records(view):
                 sheet.append([record[k] for k in LIST_FIELDS])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
+        workbook = io.BytesIO()
+        book.save(workbook)
+        return workbook.getvalue()
     raise ValueError(fmt)

@@ -26,7 +26,8 @@ DeclineQuery = Annotated[list[str] | None, Query(max_length=50)]
 
 
 def _scenarios(request: Request) -> Scenarios:
-    return request.app.state.scenarios  # type: ignore[no-any-return]
+    scenarios: Scenarios = request.app.state.scenarios
+    return scenarios
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -111,7 +111,7 @@ class Outcome:
         """Per-outcome memo for derived views (ranking-list views, explanations, rendered downloads)."""
         if name not in self._memo:
             self._memo[name] = compute()
-        return self._memo[name]  # type: ignore[no-any-return]
+        return self._memo[name]
 
 
 def decline_texts(values: Iterable[str]) -> tuple[str, ...]:
