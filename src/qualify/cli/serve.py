@@ -11,7 +11,6 @@ import typer
 from qualify.cli.common import app, errors
 from qualify.web.settings import DEFAULT_MAX_UPLOAD, TOKEN_ENV, is_loopback
 
-
 STORE_HELP = ("Season store: an SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://user:pw@host/db) or a "
               "SQLite file path. Default: seasons.sqlite3 in the user data directory.")
 
