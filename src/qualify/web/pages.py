@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -34,6 +35,19 @@ def _page(request: Request, template: str, context: dict[str, Any], status: int 
     return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
 
 
+async def _cached(request: Request, build: Callable[[], Response]) -> Response:
+    """Serve a rendered page from the page cache, rendering it (off the event loop) on a miss."""
+    scenarios = _scenarios(request)
+    # generation() reads the store at most once a second: cheap enough to call on the event loop.
+    key = (request.url.path, tuple(sorted(request.query_params.multi_items())), scenarios.generation())
+    found = scenarios.pages.get(key)
+    if found is None:
+        response = await run_in_threadpool(build)
+        found = (response.status_code, bytes(response.body))
+        scenarios.pages.put(key, *found)
+    return HTMLResponse(found[1], status_code=found[0])
+
+
 def _scenario_context(request: Request, outcome: Outcome, active: str) -> dict[str, Any]:
     season = outcome.source.season
     nocs = {row.noc: row.name for row in outcome.summary.rows}
@@ -50,7 +64,11 @@ def _scenario_context(request: Request, outcome: Outcome, active: str) -> dict[s
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> Response:
+async def index(request: Request) -> Response:
+    return await _cached(request, lambda: _index(request))
+
+
+def _index(request: Request) -> Response:
     scenarios = _scenarios(request)
     rows = []
     for system in scenarios.systems:
@@ -60,8 +78,12 @@ def index(request: Request) -> Response:
 
 
 @router.get("/systems/{system_id}", response_class=HTMLResponse)
-def system_page(request: Request, system_id: SystemId, season: SeasonQuery = None,
-                decline: DeclineQuery = None) -> Response:
+async def system_page(request: Request, system_id: SystemId, season: SeasonQuery = None,
+                      decline: DeclineQuery = None) -> Response:
+    return await _cached(request, lambda: _system_page(request, system_id, season, decline))
+
+
+def _system_page(request: Request, system_id: str, season: int | None, decline: list[str] | None) -> Response:
     outcome = _scenarios(request).outcome(system_id, season, decline or [])
     summary = outcome.summary
     context = _scenario_context(request, outcome, "summary")
@@ -72,8 +94,12 @@ def system_page(request: Request, system_id: SystemId, season: SeasonQuery = Non
 
 
 @router.get("/systems/{system_id}/lists", response_class=HTMLResponse)
-def lists_page(request: Request, system_id: SystemId, season: SeasonQuery = None,
-               decline: DeclineQuery = None) -> Response:
+async def lists_page(request: Request, system_id: SystemId, season: SeasonQuery = None,
+                     decline: DeclineQuery = None) -> Response:
+    return await _cached(request, lambda: _lists_page(request, system_id, season, decline))
+
+
+def _lists_page(request: Request, system_id: str, season: int | None, decline: list[str] | None) -> Response:
     outcome = _scenarios(request).outcome(system_id, season, decline or [])
     context = _scenario_context(request, outcome, "lists")
     context.update(lists=views.list_views(outcome), formats=exports.LIST_FORMATS,
@@ -94,8 +120,13 @@ def noc_chooser(request: Request, system_id: SystemId, noc: Annotated[str, Query
 
 
 @router.get("/systems/{system_id}/nocs/{noc}", response_class=HTMLResponse)
-def noc_page(request: Request, system_id: SystemId, noc: Annotated[str, Path(max_length=40)],
-             season: SeasonQuery = None, decline: DeclineQuery = None) -> Response:
+async def noc_page(request: Request, system_id: SystemId, noc: Annotated[str, Path(max_length=40)],
+                   season: SeasonQuery = None, decline: DeclineQuery = None) -> Response:
+    return await _cached(request, lambda: _noc_page(request, system_id, noc, season, decline))
+
+
+def _noc_page(request: Request, system_id: str, noc: str, season: int | None,
+              decline: list[str] | None) -> Response:
     scenarios = _scenarios(request)
     code = noc.upper()
     if code not in scenarios.nocs:
@@ -116,8 +147,12 @@ def noc_page(request: Request, system_id: SystemId, noc: Annotated[str, Path(max
 
 
 @router.get("/systems/{system_id}/whatif", response_class=HTMLResponse)
-def whatif_page(request: Request, system_id: SystemId, season: SeasonQuery = None,
-                decline: DeclineQuery = None) -> Response:
+async def whatif_page(request: Request, system_id: SystemId, season: SeasonQuery = None,
+                      decline: DeclineQuery = None) -> Response:
+    return await _cached(request, lambda: _whatif_page(request, system_id, season, decline))
+
+
+def _whatif_page(request: Request, system_id: str, season: int | None, decline: list[str] | None) -> Response:
     scenarios = _scenarios(request)
     base = scenarios.outcome(system_id, season, [])
     chosen = [d for d in decline or [] if d.strip()]

@@ -7,6 +7,7 @@ served from memory. A computation is done once even when many requests ask for i
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -122,15 +123,59 @@ def decline_texts(values: Iterable[str]) -> tuple[str, ...]:
     return texts
 
 
+class PageCache:
+    """Rendered pages by (path, query, store generation): a page is rendered once per scenario and store state.
+
+    Never blocks the event loop: a lookup takes a short lock; a miss is rendered outside it (two concurrent
+    misses may both render; the allocation underneath is computed once by :class:`Memo`).
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._pages: OrderedDict[tuple, tuple[int, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[int, bytes] | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is not None:
+                self._pages.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, status: int, body: bytes) -> None:
+        with self._lock:
+            self._pages[key] = (status, body)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+GENERATION_TTL = 1.0  # seconds: uploads by other worker processes show in cached pages within this time
+
+
 class Scenarios:
     """The app's computations, shared by pages and API; thread-safe."""
 
     def __init__(self, store: Store, *, nocs: NocRegistry | None = None) -> None:
         self.store = store
         self.nocs = nocs or load_nocs()
+        self.pages = PageCache()
+        self._generation = (0, -GENERATION_TTL)  # (seasons stored, when it was read)
         self._systems = {system_id: load_system(system_id) for system_id in bundled_system_ids()}
         self._sources: Memo[tuple, Source] = Memo(32)
         self._outcomes: Memo[tuple, Outcome] = Memo(256)
+
+    def generation(self) -> int:
+        """The store's state as far as pages show it (seasons are only ever added): re-read at most once a second."""
+        count, read_at = self._generation
+        now = time.monotonic()
+        if now - read_at >= GENERATION_TTL:
+            count = self.store.counts()[0]
+            self._generation = (count, now)
+        return count
+
+    def stored(self) -> None:
+        """A season was added by this process: pages showing the season list are stale now."""
+        self._generation = (self.store.counts()[0], time.monotonic())
 
     @property
     def systems(self) -> list[System]:

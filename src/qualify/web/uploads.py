@@ -51,4 +51,5 @@ def store_season(scenarios: Scenarios, system_id: str, label: str | None,
     label_text = clean_label(label) or f"{names['results']} ({system.id})"
     record, created = scenarios.store.add_season(system.id, label_text, uploads, synthetic=content.synthetic,
                                                  races=content.races, result_rows=content.result_rows)
+    scenarios.stored()
     return UploadResult(record, created)
