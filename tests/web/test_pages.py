@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import DATA, read_published
 from tests.web.pages_helpers import tables
@@ -172,3 +174,14 @@ def test_pages_carry_no_third_party_assets(shared_client):
         page = shared_client.get(path)
         assert not re.search(r'(src|href)="(https?:)?//', page.text), path
         assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(declines=st.lists(st.text(max_size=30), max_size=3), noc=st.text(min_size=1, max_size=12),
+       season=st.integers(min_value=-3, max_value=2**40))
+def test_pages_never_fail_on_odd_queries(shared_client, declines, noc, season):
+    for path in (f"/systems/{SKI}/whatif", f"/systems/{SKI}", f"/systems/{SHORT}/lists"):
+        page = shared_client.get(path, params={"decline": declines, "season": season})
+        assert page.status_code in (200, 404, 422)
+    page = shared_client.get(f"/systems/{SKI}/noc", params={"noc": noc}, follow_redirects=False)
+    assert page.status_code in (303, 404, 422)
