@@ -13,8 +13,8 @@ granted); the engine's own counters are not used. Limits come from the seed text
 from __future__ import annotations
 
 import random
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict

@@ -1,9 +1,9 @@
 """A season of races: the calendar, every result, and whether the data is synthetic.
 
-A :class:`Season` is what the list builders (:mod:`qualify.ranking.builder`) turn into ranking lists. It is plain,
-immutable data with no sport in it: races have an id, a date, a name, a kind (e.g. ``world-cup``) and the ids of the
-lists they count for; results have a race, a gender, an event name, a rank (None when not classified, with the status
-saying why) and an athlete (None for a team row).
+A :class:`Season` is what the list builders (:mod:`qualify.ranking.builder`) turn into ranking lists. It is
+plain, immutable data with no sport in it: races have an id, a date, a name, a kind (any label the rule file
+uses) and the ids of the lists they count for; results have a race, a gender, an event name, a rank (None when
+not classified, with the status saying why) and an athlete (None for a team row).
 
 ``season.up_to(race_id)`` is the season as if it had closed after that race; it shares the result rows with the
 full season, so a forecast can take thousands of such cuts cheaply.
