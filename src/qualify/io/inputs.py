@@ -100,7 +100,7 @@ def load_inputs(system: System, data_dir: Path | None, nocs: NocRegistry, *, sea
     if places_file is None and default_places and season_dir is None and data_dir is None \
             and defaults is not None and defaults.places is not None:
         inputs = _from_published_places(system, bundled_data_dir(system.id) / defaults.places, None, None, nocs, {})
-        inputs.basis = defaults.basis
+        inputs.basis = defaults.places_basis or inputs.basis
         return inputs
     if places_file is not None:
         return _from_published_places(system, places_file, season_dir, as_of, nocs, overrides)

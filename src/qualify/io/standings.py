@@ -95,15 +95,16 @@ def rankings_json(system: System, lists: list[RankingList], built: SeasonLists |
 
 
 def rankings_csv(system: System, lists: list[RankingList], *, banner: str) -> str:
-    """One row per entry, readable back as a list file (columns ``list,rank,qualifier,athlete,noc,points``)."""
+    """One row per entry, readable back as a list file (``list,rank,qualifier,athlete,noc,continent,points``)."""
     buffer = io.StringIO()
     buffer.write(f"# {banner}\n")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["list", "rank", "qualifier", "athlete", "noc", "points"])
+    writer.writerow(["list", "rank", "qualifier", "athlete", "noc", "continent", "points"])
     for ranking in lists:
         spec = _spec(system, ranking.id)
         for e in ranking.entries:
-            writer.writerow([ranking.id, e.rank, e.qualifier or "", e.athlete or "", e.noc, _points(spec, e.points)])
+            writer.writerow([ranking.id, e.rank, e.qualifier or "", e.athlete or "", e.noc,
+                             e.continent.value if e.continent else "", _points(spec, e.points)])
     return buffer.getvalue()
 
 
@@ -154,8 +155,10 @@ def print_rankings(console: Console, system: System, lists: list[RankingList], b
         spec = _spec(system, ranking.id)
         made = built.lists.get(ranking.id) if built is not None else None
         working = _built_entries(made)
-        title = f"{ranking.title} [{ranking.id}]" + (" (SYNTHETIC)" if synthetic else "")
-        table = Table(title=title, min_width=min(len(title) + 4, 78))
+        # The title on its own line: a narrow table would wrap it.
+        console.print(f"{ranking.title} ({ranking.id})" + (" SYNTHETIC" if synthetic else ""), style="bold",
+                      markup=False, highlight=False)
+        table = Table()
         athletes = any(e.athlete for e in ranking.entries)
         qualifiers = any(e.qualifier for e in ranking.entries)
         points = any(e.points is not None for e in ranking.entries)

@@ -124,12 +124,14 @@ class Eligibility(Strict):
 class DefaultInputs(Strict):
     """What the commands run on when no input option is given, and what that is, in words.
 
-    ``places``: a published Summary in the bundled data folder whose places stand in for the ranking walks (as with
-    ``--places``); without it the lists are read from their files. ``basis`` is printed with every such output.
+    ``basis`` says what the bundled list files are. ``places``: a published Summary in the bundled data folder whose
+    places stand in for the ranking walks (as with ``--places``) when a command allocates; ``places_basis`` says
+    what that is. Both are printed with every such output.
     """
 
-    places: str | None = None
     basis: str
+    places: str | None = None
+    places_basis: str | None = None
 
 
 class SummaryColumn(Strict):
