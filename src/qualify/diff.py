@@ -161,7 +161,9 @@ def _decision(allocation: Allocation, step: str, noc: str, rank: int | None, ath
     found = [d for d in allocation.decisions if d.step == step and d.noc == noc
              and (athlete is None or d.athlete in (None, athlete))]
     exact = [d for d in found if rank is not None and d.rank == rank]
-    return (exact or found or [None])[0]
+    if exact:
+        return exact[0]
+    return found[0] if found else None
 
 
 def _who(entry: RankingEntry) -> str:

@@ -73,6 +73,7 @@ def read_calendar(path: Path, system: System | None = None, *, shown_as: str | N
             errors.add(row.line, "kind", "found an empty kind, expected the kind of race (e.g. world-cup)")
         lists = tuple(part.strip() for part in value["lists"].split(";") if part.strip())
         for list_id in lists if system is not None else ():
+            assert system is not None
             spec = built.get(list_id)
             if spec is None:
                 why = (f"{system.id} reads list '{list_id}' from a file and does not build it from races"
@@ -179,6 +180,7 @@ def check_season(system: System, calendar: CalendarFile, results: ResultsFile) -
     # The genders each event name is built for, over every list (and eligibility, which reads M and W rows).
     genders_of: dict[str, set[Gender]] = defaultdict(set)
     for spec in system.built_lists:
+        assert spec.build is not None
         for event, gender in spec.build.event_keys(spec.gender):
             genders_of[event].add(gender)
     eligibility = system.eligibility.from_results if system.eligibility is not None else None
@@ -198,7 +200,7 @@ def check_season(system: System, calendar: CalendarFile, results: ResultsFile) -
             keys = spec.build.event_keys(spec.gender)
             team_list = spec.build.entry == "noc_team"
             for event, gender in keys:
-                rows = groups.get((race.id, gender, event))
+                rows = groups.get((race.id, gender, event), [])
                 if not rows or (race.id, gender, event) in shape_reported:
                     continue
                 if rows[0].is_team == team_list:

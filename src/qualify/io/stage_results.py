@@ -143,7 +143,7 @@ def read_results(path: str | Path, *, nocs: NocRegistry | None = None) -> Result
                 ranked[key].append(Standing(rank, row.line))
             elif value["rank"]:
                 unreadable.add(key)
-        if len(errors.problems) > before:
+        if len(errors.problems) > before or gender is None:
             continue
         results.append(Result(race=race, gender=gender, event=event, rank=rank, noc=noc, athlete=athlete,
                               status=status, team=team, source_row=row.line))

@@ -253,11 +253,11 @@ def _season_list(build: BuildSpec, held: list[Race], keys: tuple[tuple[str, Gend
                     values[(noc, None, k)].append(Value(race.id, event, place, points, result.athlete))
     order = {race.id: i for i, race in enumerate(held)}
     entries = []
-    for (noc, athlete, qualifier), found in values.items():
-        ranked = sorted(range(len(found)), key=lambda i: (-found[i].points, order[found[i].race], i))
+    for (noc, athlete, qualifier), earned in values.items():
+        ranked = sorted(range(len(earned)), key=lambda i: (-earned[i].points, order[earned[i].race], i))
         chosen = set(ranked if build.combine == "all" else ranked[: build.best])
         marked = tuple(Value(v.race, v.event, v.place, v.points, v.athlete, counted=i in chosen)
-                       for i, v in enumerate(found))
+                       for i, v in enumerate(earned))
         total = sum((v.points for v in marked if v.counted), ZERO)
         if total > 0:
             entries.append(BuiltEntry(0, noc, athlete, qualifier, total, marked))

@@ -26,11 +26,11 @@ def qualifying_results(system: System, season: Season) -> list[RaceResult] | Non
             if result.event in spec.events and result.athlete is not None and result.gender is not Gender.MIXED:
                 groups[(race.id, result.event, result.gender)].append(result)
     out = []
-    for (race, event, gender), rows in groups.items():
+    for (race_id, event, gender), rows in groups.items():
         starters = sum(1 for r in rows if spec.starters == "entered" or r.status.upper() != "DNS")
         for r in rows:
             if r.rank is not None and r.athlete is not None:
-                out.append(RaceResult(race=f"{race} {event}", category=spec.events[event], gender=gender,
+                out.append(RaceResult(race=f"{race_id} {event}", category=spec.events[event], gender=gender,
                                       athlete=r.athlete, noc=r.noc, rank=r.rank, starters=max(starters, r.rank),
                                       source_row=r.source_row))
     return out

@@ -202,11 +202,6 @@ class PointsTable:
             shared = self._shared[(place, tied_count)] = round_tenth(covered / tied_count)
         return shared
 
-    @property
-    def decimals(self) -> int:
-        """Decimals the table's points are written with (0 for whole points)."""
-        return max((-v.as_tuple().exponent for v in self._points if v.as_tuple().exponent < 0), default=0)
-
     def to_csv_text(self) -> str:
         return "place,points\n" + "".join(f"{p},{v:.1f}\n" for p, v in self.rows())
 

@@ -171,7 +171,7 @@ def _individual(rng: np.random.Generator, race: str, event: str, gender: Gender,
     out_count = int(rng.choice(4, p=[0.45, 0.3, 0.17, 0.08]))
     out = set(rng.choice(len(order), size=min(out_count, len(order) - 1), replace=False).tolist())
     finishers = [a for i, a in enumerate(order) if i not in out]
-    rows = [(race, gender.value, event, rank, a.name, a.noc, "", "")
+    rows: list[tuple] = [(race, gender.value, event, rank, a.name, a.noc, "", "")
             for rank, a in zip(_ranks(rng, len(finishers)), finishers, strict=True)]
     rows += [(race, gender.value, event, "", a.name, a.noc, str(rng.choice(OUT_STATUSES)), "")
              for a in sorted((a for i, a in enumerate(order) if i in out), key=lambda a: a.name)]
@@ -200,7 +200,8 @@ def _relay(rng: np.random.Generator, race: str, rosters: dict[Gender, dict[str, 
     dropped = None
     if count > RELAY_TEAMS[0] and rng.random() < 0.25:
         dropped = order.pop(int(rng.integers(0, len(order))))
-    rows = [(race, "X", "mixed-relay", rank, "", code, "", team) for rank, (code, team) in enumerate(order, start=1)]
+    rows: list[tuple] = [(race, "X", "mixed-relay", rank, "", code, "", team)
+                         for rank, (code, team) in enumerate(order, start=1)]
     if dropped is not None:
         rows.append((race, "X", "mixed-relay", "", "", dropped[0], "DNF", dropped[1]))
     return rows
