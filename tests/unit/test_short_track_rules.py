@@ -15,7 +15,6 @@ without a relay team, the most places held in one distance; with the relay, 4; w
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import random
 from collections import Counter
@@ -562,7 +561,7 @@ def test_allocation_does_not_depend_on_result_row_order(tmp_path):
     synthesize(3, tmp_path)
     season = read_season(tmp_path, SYSTEM, NOCS)
     # source_row records the file line; drop it so the shuffled copy differs only in order.
-    results = [dataclasses.replace(r, source_row=None) for r in season.results]
+    results = [r._replace(source_row=None) for r in season.results]
     shuffled = list(results)
     random.Random(20260206).shuffle(shuffled)
     assert shuffled != results

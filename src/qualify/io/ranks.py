@@ -7,13 +7,12 @@ list equal ranks carry equal points and points never rise down the list; and an 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from qualify.io.csvfile import RowErrors
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
     rank: int
     row: int
     points: float | None = None

@@ -86,6 +86,7 @@ def read_results(path: str | Path, *, nocs: NocRegistry | None = None) -> Result
     unreadable: set[tuple[str, Gender, str]] = set()
     who: dict[tuple[str, Gender, str], list[tuple[str, int]]] = defaultdict(list)
     shape: dict[tuple[str, Gender, str], tuple[bool, int]] = {}  # first row's "names an athlete", its row
+    known_nocs: set[str] = set()
     for row in table.rows:
         value = row.values
         before = len(errors.problems)
@@ -98,9 +99,11 @@ def read_results(path: str | Path, *, nocs: NocRegistry | None = None) -> Result
         event = value["event"]
         if not event:
             errors.add(row.line, "event", "found an empty event, expected the event's name (e.g. 500m, sprint)")
-        rank, status = None, value["status"]
-        if value["rank"]:
-            if not _WHOLE.fullmatch(value["rank"]):
+        rank, status, rank_text = None, value["status"], value["rank"]
+        if rank_text.isascii() and rank_text.isdigit() and rank_text[0] != "0" and not status:
+            rank = int(rank_text)  # the usual case, checked cheaply
+        elif rank_text:
+            if not _WHOLE.fullmatch(rank_text):
                 errors.add(row.line, "rank", f"found '{value['rank']}', expected a whole number "
                                              "(or an empty rank and a status)")
             elif int(value["rank"]) < 1:
@@ -116,9 +119,12 @@ def read_results(path: str | Path, *, nocs: NocRegistry | None = None) -> Result
         noc = value["noc"]
         if not noc:
             errors.add(row.line, "noc", "found an empty NOC, expected an IOC code")
-        elif noc not in registry:
-            errors.add(row.line, "noc", f"found '{noc}', expected an IOC code from the NOC registry or an "
-                                        "UNNAMED-... placeholder")
+        elif noc not in known_nocs:
+            if noc in registry:
+                known_nocs.add(noc)
+            else:
+                errors.add(row.line, "noc", f"found '{noc}', expected an IOC code from the NOC registry or an "
+                                            "UNNAMED-... placeholder")
         athlete = value["athlete"] or None
         team = value.get("team") or None
         if athlete is not None and team is not None:
@@ -141,7 +147,7 @@ def read_results(path: str | Path, *, nocs: NocRegistry | None = None) -> Result
             # Rows with other faults still hold their place, so they must not open a gap in the ranks.
             if rank is not None:
                 ranked[key].append(Standing(rank, row.line))
-            elif value["rank"]:
+            elif rank_text:
                 unreadable.add(key)
         if len(errors.problems) > before or gender is None:
             continue

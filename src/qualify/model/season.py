@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from qualify.model.common import Gender
 
@@ -34,9 +35,11 @@ class Race:
         return f"{self.name} ({self.date.isoformat()})" if self.name else f"{self.id} ({self.date.isoformat()})"
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One final place (or a result without one) of an athlete or a team in one event of one race."""
+class Result(NamedTuple):
+    """One final place (or a result without one) of an athlete or a team in one event of one race.
+
+    A named tuple: immutable and cheap to make, as a forecast makes many (``result._replace(rank=...)``).
+    """
 
     race: str
     gender: Gender

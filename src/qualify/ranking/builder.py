@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from qualify.errors import InputError
 from qualify.model.common import Gender
@@ -43,8 +44,7 @@ ZERO = Decimal(0)
 Classification = tuple[str, str, Gender]  # race id, event, gender
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     """One result as an entry's value: where it was earned, the place, the points, and whether it counts."""
 
     race: str
@@ -256,8 +256,7 @@ def _season_list(build: BuildSpec, held: list[Race], keys: tuple[tuple[str, Gend
     for (noc, athlete, qualifier), earned in values.items():
         ranked = sorted(range(len(earned)), key=lambda i: (-earned[i].points, order[earned[i].race], i))
         chosen = set(ranked if build.combine == "all" else ranked[: build.best])
-        marked = tuple(Value(v.race, v.event, v.place, v.points, v.athlete, counted=i in chosen)
-                       for i, v in enumerate(earned))
+        marked = tuple(Value(v[0], v[1], v[2], v[3], v[4], True) if i in chosen else v for i, v in enumerate(earned))
         total = sum((v.points for v in marked if v.counted), ZERO)
         if total > 0:
             entries.append(BuiltEntry(0, noc, athlete, qualifier, total, marked))
