@@ -9,7 +9,6 @@ import typer
 
 from qualify.cli.common import SystemArg, app, errors, fail
 from qualify.errors import InputError
-from qualify.ranking.synth import SYNTHESIZERS
 from qualify.rules import load_system
 
 
@@ -20,6 +19,8 @@ def synth(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the synthetic season into.")] = Path("synthetic"),
 ) -> None:
     """Write a realistic synthetic season (calendar.csv, results.csv), every file marked synthetic."""
+    from qualify.ranking.synth import SYNTHESIZERS  # numpy is only needed here
+
     try:
         rules = load_system(system)
         if rules.id not in SYNTHESIZERS:
