@@ -263,3 +263,18 @@ def test_cli_synth_refuses_a_non_empty_folder(synthetic_dir):
     assert done.returncode == 2
     assert "not empty" in done.stderr
     assert (synthetic_dir / "results.csv").read_bytes() == before  # nothing overwritten
+
+
+@pytest.mark.parametrize("seed", SEEDS[:1])
+def test_a_stage_results_file_reads_as_the_same_season(seasons, seed, tmp_path):
+    """The earlier format: a 'stage' column and no calendar beside it; the bundled four-stage calendar is used."""
+    folder, allocation = seasons[seed]
+    lines = (folder / "results.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    assert lines[header].startswith("race,")
+    lines[header] = "stage," + lines[header].removeprefix("race,")
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "results.csv").write_text("".join(lines), encoding="utf-8")
+    assert not (legacy / "calendar.csv").exists()
+    assert run_season(legacy).model_dump() == allocation.model_dump()
