@@ -158,12 +158,13 @@ def _same_entry(entry: RankingEntry, other: RankingEntry) -> bool:
 
 
 def _decision(allocation: Allocation, step: str, noc: str, rank: int | None, athlete: str | None) -> Decision | None:
+    """The step's decision on this entry: the same NOC at the entry's rank (and the athlete, if any). Without a rank,
+    an athlete's decision; an NOC entry without a rank cannot be told from the NOC's other entries: None."""
     found = [d for d in allocation.decisions if d.step == step and d.noc == noc
              and (athlete is None or d.athlete in (None, athlete))]
-    exact = [d for d in found if rank is not None and d.rank == rank]
-    if exact:
-        return exact[0]
-    return found[0] if found else None
+    if rank is not None:
+        return next((d for d in found if d.rank == rank), None)
+    return next((d for d in found if athlete is not None and d.athlete == athlete), None)
 
 
 def _who(entry: RankingEntry) -> str:
@@ -234,6 +235,9 @@ def _lost_cause(place: Place, before: Standing, after: Standing, labels: dict[st
     if displaced and withdrawn:
         return cause(DISPLACED, f"{place.entry} {where}: {withdrawn[0].detail} (taken by {withdrawn[0].taken_by})")
     decision = _decision(after.allocation, step, place.noc, rank_after, place.athlete)
+    if decision is None and place.list is None:  # a step without a list (a guarantee): its decision on the event
+        decision = next((d for d in after.allocation.decisions if d.step == step and d.noc == place.noc
+                         and d.gender is place.gender and d.event == place.event), None)
     if decision is not None:
         rank = _rank_text(rank_before, rank_after)
         if decision.reason in (SkipReason.QUOTA_FULL, SkipReason.TIE_LOST):
