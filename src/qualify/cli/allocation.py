@@ -74,6 +74,7 @@ def allocate_command(
         write_atomically(output, content)
         errors.print(f"wrote {output}", markup=False)
     else:
+        assert isinstance(content, str)  # xlsx goes to --output only (checked above)
         sys.stdout.write(content)
 
 

@@ -48,8 +48,8 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_csv(path: Path, *, required: list[str], optional: list[str] = (), ignore_unknown: bool = False,
-             text: str | None = None) -> CsvTable:
+def read_csv(path: Path, *, required: list[str], optional: list[str] | tuple[str, ...] = (),
+             ignore_unknown: bool = False, text: str | None = None) -> CsvTable:
     """Rows keyed by lower-cased header names; the header must hold every required column.
 
     Lines starting with '#' (before or between rows) are comments, kept in ``comments``. Unknown columns are rejected
