@@ -81,7 +81,8 @@ def good_results() -> dict[str, subprocess.CompletedProcess]:
 def test_the_corpus_covers_every_input_kind():
     assert len(BAD) >= 45
     stems = {case.name.split("_")[0] for case in BAD}
-    assert {"noc", "athlete", "race", "stage", "eligibility", "rules", "declines", "published", "points"} <= stems
+    assert {"noc", "athlete", "race", "stage", "eligibility", "rules", "declines", "published", "points", "calendar",
+            "results"} <= stems
 
 
 @pytest.mark.parametrize("case", BAD, ids=[case.name for case in BAD])

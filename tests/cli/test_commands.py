@@ -49,8 +49,11 @@ def test_allocate_json(invoke):
 
 def test_allocate_csv(invoke):
     out = ok(invoke("allocate", SYSTEM, "--format", "csv"))
-    rows = list(csv.DictReader(io.StringIO(out)))
-    header = out.splitlines()[0].split(",")
+    # A comment line first says what the allocation is based on; then the places.
+    comment, *lines = out.splitlines()
+    assert comment.startswith("# Based on the bundled final lists")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    header = lines[0].split(",")
     assert header[:6] == ["noc", "gender", "event", "pathway", "rank", "athlete"]
     # One row per place.
     assert len(rows) == 36

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -47,9 +48,9 @@ CEILING = 112
 EXTRA_STEPS = {"mixed-relay", "additional-athlete"}
 
 
-def run_season(results_dir: Path) -> Allocation:
-    inputs = load_inputs(SYSTEM, None, NOCS, results_dir=results_dir)
-    return allocate(SYSTEM, inputs.lists, declines=inputs.declines, nocs=NOCS)
+def run_season(season_dir: Path) -> Allocation:
+    inputs = load_inputs(SYSTEM, None, NOCS, season_dir=season_dir)
+    return allocate(SYSTEM, inputs.lists, declines=inputs.declines, nocs=NOCS, notes=inputs.notes)
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +189,7 @@ def shuffle_rows(source: Path, target: Path, seed: int) -> None:
     random.Random(seed).shuffle(rows)
     target.mkdir()
     (target / "results.csv").write_text("".join(head + [header] + rows), encoding="utf-8")
+    shutil.copy(source.parent / "calendar.csv", target / "calendar.csv")
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -220,8 +222,9 @@ def synthetic_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cli") / "season"
     done = qualify("synth", "short-track-2026", "--seed", "7", "--out", str(folder))
     assert done.returncode == 0, done.stderr
-    assert (folder / "results.csv").exists()
+    assert (folder / "results.csv").exists() and (folder / "calendar.csv").exists()
     assert "SYNTHETIC" in (folder / "README.txt").read_text(encoding="utf-8")
+    (folder / "README.txt").unlink()  # the data itself says it is synthetic
     return folder
 
 
@@ -236,12 +239,14 @@ def test_cli_rankings_prints_points_with_one_decimal(synthetic_dir):
     done = qualify("rankings", "short-track-2026", "--results", str(synthetic_dir))
     assert done.returncode == 0, done.stderr
     assert "SYNTHETIC" in done.stdout
-    # Table rows: "│ rank │ NOC │ Nation │ [Qualifier │] Points │"; the last cell is the SOQC total.
+    # Table rows: "│ rank │ NOC │ Nation │ [Qualifier │] Points │ Counted │": the SOQC total, then how many of the
+    # entry's stage results count (best three of at most four).
     rows = [[cell.strip() for cell in line.strip().strip("│").split("│")]
             for line in done.stdout.splitlines() if line.startswith("│")]
     assert len(rows) > 9 * 10  # nine lists, each well over ten entries in a synthetic season
-    assert all(re.fullmatch(r"\d+\.\d", row[-1]) for row in rows), [r for r in rows if not re.fullmatch(
-        r"\d+\.\d", r[-1])][:3]
+    assert all(re.fullmatch(r"\d+\.\d", row[-2]) for row in rows), [r for r in rows if not re.fullmatch(
+        r"\d+\.\d", r[-2])][:3]
+    assert all(re.fullmatch(r"[123] of [1234]", row[-1]) for row in rows)
     for title in ("Men's 500 m SOQC", "Women's relay SOQC", "Mixed relay SOQC"):
         assert title in done.stdout
 
@@ -258,3 +263,18 @@ def test_cli_synth_refuses_a_non_empty_folder(synthetic_dir):
     assert done.returncode == 2
     assert "not empty" in done.stderr
     assert (synthetic_dir / "results.csv").read_bytes() == before  # nothing overwritten
+
+
+@pytest.mark.parametrize("seed", SEEDS[:1])
+def test_a_stage_results_file_reads_as_the_same_season(seasons, seed, tmp_path):
+    """The earlier format: a 'stage' column and no calendar beside it; the bundled four-stage calendar is used."""
+    folder, allocation = seasons[seed]
+    lines = (folder / "results.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    assert lines[header].startswith("race,")
+    lines[header] = "stage," + lines[header].removeprefix("race,")
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "results.csv").write_text("".join(lines), encoding="utf-8")
+    assert not (legacy / "calendar.csv").exists()
+    assert run_season(legacy).model_dump() == allocation.model_dump()

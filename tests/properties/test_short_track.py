@@ -206,7 +206,7 @@ SYNTH_SETTINGS = settings(max_examples=max(3, settings.default.max_examples // 1
 def test_synthetic_seasons_through_the_readers(seed):
     with tempfile.TemporaryDirectory() as folder:
         synthesize(seed, Path(folder))
-        inputs = load_inputs(SYSTEM, None, NOCS, results_dir=Path(folder))
+        inputs = load_inputs(SYSTEM, None, NOCS, season_dir=Path(folder))
     allocation = allocate(SYSTEM, inputs.lists, nocs=NOCS)
     lists = {list_id: tuple(_row(e) for e in ranking.entries) for list_id, ranking in inputs.lists.items()}
     check_invariants(allocation, lists)

@@ -231,3 +231,69 @@ def test_summary_matches_stated_facts() -> None:
     women_relay = sorted(n for n, r in by_noc.items() if r["w_relay"])
     assert men_relay == sorted(["NED", "KOR", "ITA", "CAN", "BEL", "JPN", "CHN", "HUN"])
     assert women_relay == sorted(["KOR", "ITA", "CAN", "NED", "CHN", "JPN", "FRA", "USA"])
+
+
+# -- the same totals through the generic list builder -----------------------------------------------------------
+# For every published SOQC entry, a three-stage season is made in which that entry earns a decomposition of its total
+# (one value per stage) and the builder, configured by the rule file alone, must give back the published total.
+# A k-th qualifier earns its values at places k or worse (its NOC's better skaters take places 1 .. k - 1); a value
+# that needs a tie is earned by sharing the place with other skaters.
+
+def _places(k: int) -> dict[int, tuple[int, int]]:
+    """Value in tenths -> (place, skaters tied there), the best place first, for places k and worse."""
+    table = PointsTable.default()
+    out: dict[int, tuple[int, int]] = {}
+    for tied in (1, 2, 3):
+        for place in range(k, len(table) - 2):
+            out.setdefault(_tenths(table.points_for(place, tied)), (place, tied))
+    return out
+
+
+def _stage_rows(stage: str, list_id: str, noc: str, k: int, place: int, tied: int) -> list:
+    from qualify.model.common import Gender
+    from qualify.model.season import Result
+
+    _, gender_code, event = list_id.split("-", 2)
+    gender = Gender(gender_code)
+    if event in ("relay", "mixed-relay"):
+        teams = [f"UNNAMED-FILL-{i}" for i in range(1, place)] + [noc] + [f"UNNAMED-TIE-{i}" for i in range(1, tied)]
+        ranks = list(range(1, place)) + [place] * tied
+        return [Result(stage, gender, event, rank, team) for rank, team in zip(ranks, teams, strict=True)]
+    rows = [Result(stage, gender, event, i, noc, athlete=f"{noc} mate {i}") for i in range(1, k)]
+    rows += [Result(stage, gender, event, i, "UNNAMED-FILL", athlete=f"filler {i}") for i in range(k, place)]
+    rows.append(Result(stage, gender, event, place, noc, athlete=f"{noc} skater"))
+    rows += [Result(stage, gender, event, place, "UNNAMED-TIE", athlete=f"tied {i}") for i in range(1, tied)]
+    return rows
+
+
+def test_every_published_total_is_rebuilt_by_the_generic_builder() -> None:
+    from qualify.io.season import bundled_calendar, read_calendar
+    from qualify.model.nocs import load_nocs
+    from qualify.model.season import Season
+    from qualify.ranking.builder import build_list
+    from qualify.ranking.points import load_points_tables
+    from qualify.rules import load_system
+
+    system = load_system("short-track-2026")
+    tables = load_points_tables(system)
+    calendar = read_calendar(bundled_calendar(system), system).races
+    nocs = load_nocs()
+    checked = 0
+    for row in _read("soqc.csv"):
+        list_id, total = row["list"], _tenths(row["points"])
+        spec = system.list_spec(list_id)
+        k = int(row["qualifier"].lstrip("'") or 1) if spec.build.entry == "noc_slots" else 1
+        places = _places(k)
+        split = _decompose(total, frozenset(v for v in places if places[v][1] == 1)) or _decompose(
+            total, frozenset(places))
+        assert split is not None, (list_id, row["rank"])
+        results = []
+        for stage, value in zip(("1", "2", "3"), split, strict=True):
+            if value:
+                results += _stage_rows(stage, list_id, row["noc"], k, *places[value])
+        made = build_list(spec, Season.from_results(calendar, results), tables, nocs)
+        entry = next(e for e in made.entries if e.noc == row["noc"]
+                     and e.qualifier == (k if spec.build.entry == "noc_slots" else None))
+        assert _tenths(entry.total) == total, (list_id, row["rank"], split)
+        checked += 1
+    assert checked == 280

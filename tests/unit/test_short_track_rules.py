@@ -22,12 +22,14 @@ from collections import Counter
 import pytest
 
 from qualify.engine import Decline, allocate
-from qualify.io.stage_results import read_stage_results
+from qualify.io.season import read_season
 from qualify.model.allocation import Allocation, Place, PlaceStatus, SkipReason
 from qualify.model.common import Gender
 from qualify.model.nocs import load_nocs
 from qualify.model.ranking import RankingEntry, RankingList
-from qualify.ranking.soqc import build_soqc
+from qualify.model.season import Season
+from qualify.ranking.builder import build_lists
+from qualify.ranking.points import load_points_tables
 from qualify.ranking.synth import synthesize
 from qualify.rules import System, load_system
 
@@ -550,22 +552,20 @@ def test_reallocated_relay_team_keeps_the_total_within_the_ceiling():
 
 # --- determinism ----------------------------------------------------------------------------------------
 
-def lists_from_results(results: list) -> dict[str, RankingList]:
-    built = build_soqc(results)
-    return {spec.id: RankingList(id=spec.id, title=spec.title, gender=spec.gender, event=spec.event,
-                                 entries=built[spec.id].entries if spec.id in built else ())
-            for spec in SYSTEM.lists}
+def lists_from_results(season, results: list) -> dict[str, RankingList]:
+    shuffled = Season.from_results(season.races, results)
+    return build_lists(SYSTEM, shuffled, load_points_tables(SYSTEM), nocs=NOCS).rankings()
 
 
 def test_allocation_does_not_depend_on_result_row_order(tmp_path):
     synthesize(3, tmp_path)
-    results = read_stage_results(tmp_path, nocs=NOCS)
+    season = read_season(tmp_path, SYSTEM, NOCS)
     # source_row records the file line; drop it so the shuffled copy differs only in order.
-    results = [r.model_copy(update={"source_row": None}) for r in results]
+    results = [r._replace(source_row=None) for r in season.results]
     shuffled = list(results)
     random.Random(20260206).shuffle(shuffled)
     assert shuffled != results
-    first = allocate(SYSTEM, lists_from_results(results), nocs=NOCS)
-    second = allocate(SYSTEM, lists_from_results(shuffled), nocs=NOCS)
+    first = allocate(SYSTEM, lists_from_results(season, results), nocs=NOCS)
+    second = allocate(SYSTEM, lists_from_results(season, shuffled), nocs=NOCS)
     assert first.model_dump() == second.model_dump()
     assert len(first.active_places()) > 300  # a full season, not an empty run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,17 +10,19 @@ from typing import Annotated
 import typer
 
 from qualify.cli.common import (
+    AsOfOpt,
     DataOpt,
     DeclineOpt,
     DeclinesFileOpt,
     PlacesOpt,
     PointsOpt,
-    ResultsOpt,
+    SeasonOpt,
     SystemArg,
     app,
     console,
     errors,
     fail,
+    input_banner,
     run_allocation,
     synthetic_banner,
 )
@@ -38,7 +41,8 @@ def allocate_command(
     declines: DeclinesFileOpt = None,
     fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "table",
     output: Annotated[Path | None, typer.Option("--output", help="Write to this file (atomically).")] = None,
-    results: ResultsOpt = None,
+    season: SeasonOpt = None,
+    as_of: AsOfOpt = None,
     points: PointsOpt = None,
     places: PlacesOpt = None,
 ) -> None:
@@ -50,21 +54,27 @@ def allocate_command(
         errors.print("error: --format xlsx needs --output FILE", markup=False)
         raise typer.Exit(code=2)
     try:
-        rules, inputs, allocation = run_allocation(system, data, decline, declines, results, points, places)
+        rules, inputs, allocation = run_allocation(system, data, decline, declines, season=season, as_of=as_of,
+                                                   points=points, places=places)
     except InputError as exc:
         fail(exc)
     nocs = load_nocs()
-    synthetic = synthetic_banner(inputs)
+    banner = input_banner(inputs)
     if fmt == "table" and output is None:
-        if synthetic:
-            console.print(f"[bold red]{synthetic}[/bold red]")
+        console.print(banner, style="bold red" if inputs.notice else None, markup=False, highlight=False)
         print_tables(console, rules, allocation, nocs)
         return
-    content = render("markdown" if fmt == "table" else fmt, rules, allocation, nocs, banner=synthetic)
+    if fmt == "json":
+        # "notice" keeps meaning synthetic data; what the allocation is based on is its own field.
+        document = json.loads(render("json", rules, allocation, nocs, banner=synthetic_banner(inputs)))
+        content: str | bytes = json.dumps({"basis": inputs.basis, **document}, ensure_ascii=False, indent=2) + "\n"
+    else:
+        content = render("markdown" if fmt == "table" else fmt, rules, allocation, nocs, banner=banner or None)
     if output is not None:
         write_atomically(output, content)
         errors.print(f"wrote {output}", markup=False)
     else:
+        assert isinstance(content, str)  # xlsx goes to --output only (checked above)
         sys.stdout.write(content)
 
 
@@ -75,7 +85,8 @@ def explain_command(
     data: DataOpt = None,
     decline: DeclineOpt = None,
     declines: DeclinesFileOpt = None,
-    results: ResultsOpt = None,
+    season: SeasonOpt = None,
+    as_of: AsOfOpt = None,
     points: PointsOpt = None,
     places: PlacesOpt = None,
 ) -> None:
@@ -85,12 +96,11 @@ def explain_command(
     try:
         if code not in nocs:
             raise InputError.single("NOC", f"unknown NOC code '{noc}'")
-        rules, inputs, allocation = run_allocation(system, data, decline, declines, results, points, places)
+        rules, inputs, allocation = run_allocation(system, data, decline, declines, season=season, as_of=as_of,
+                                                   points=points, places=places)
     except InputError as exc:
         fail(exc)
-    banner = synthetic_banner(inputs)
-    if banner:
-        console.print(banner, markup=False, soft_wrap=not console.is_terminal)
+    console.print(input_banner(inputs), markup=False, highlight=False, soft_wrap=not console.is_terminal)
     # A terminal gets lines wrapped to its width; a pipe gets each line whole (see wrap_explanation).
     lines = render_explanation(rules, explain(rules, allocation, inputs.lists, code, nocs))
     for line in wrap_explanation(lines, console.width if console.is_terminal else None):
@@ -105,14 +115,16 @@ def compare_command(
     data: DataOpt = None,
     decline: DeclineOpt = None,
     declines: DeclinesFileOpt = None,
-    results: ResultsOpt = None,
+    season: SeasonOpt = None,
+    as_of: AsOfOpt = None,
     points: PointsOpt = None,
     places: PlacesOpt = None,
 ) -> None:
     """Reconcile the computed allocation with a published Summary, cell by cell. Exit 1 on any mismatch."""
     nocs = load_nocs()
     try:
-        rules, _, allocation = run_allocation(system, data, decline, declines, results, points, places)
+        rules, _, allocation = run_allocation(system, data, decline, declines, season=season, as_of=as_of,
+                                                   points=points, places=places)
         table = read_published_summary(published, rules, nocs)
     except InputError as exc:
         fail(exc)

@@ -57,13 +57,17 @@ DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with the sy
 DeclineOpt = Annotated[list[str] | None, typer.Option("--decline", help="NOC:GENDER[:STEP] giving up a place; "
                                                                       "repeatable.")]
 DeclinesFileOpt = Annotated[Path | None, typer.Option("--declines", help="CSV of declines: noc,gender[,step][,event].")]
-ResultsOpt = Annotated[Path | None, typer.Option("--results", help="Folder with stage results (results.csv), for "
-                                                                   "systems that compute their lists (short track).")]
+SeasonOpt = Annotated[Path | None, typer.Option("--season", "--results", help="A season folder (calendar.csv and "
+                                                                             "results.csv): the lists are built from "
+                                                                             "its results (--results: the same).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="With --season: the race after which the season "
+                                                             "stands (default: the last race with results).")]
 PlacesOpt = Annotated[Path | None, typer.Option("--places", help="Take starting places from a published Summary "
                                                                  "CSV (struck values as declines) instead of the "
                                                                  "ranking walks.")]
-PointsOpt = Annotated[Path | None, typer.Option("--points", help="A points table CSV (place,points) replacing the "
-                                                                 "bundled one.")]
+PointsOpt = Annotated[list[str] | None, typer.Option("--points", help="With --season: a points table CSV "
+                                                                     "(place,points) replacing the rule file's, as "
+                                                                     "FILE or ID=FILE; repeatable.")]
 
 
 def fail(exc: InputError) -> None:
@@ -72,12 +76,12 @@ def fail(exc: InputError) -> None:
     raise typer.Exit(code=2)
 
 
-def run_allocation(system_id: str, data: Path | None, decline: list[str] | None, declines_file: Path | None,
-         results: Path | None = None, points: Path | None = None,
-         places: Path | None = None) -> tuple[System, SystemInputs, Allocation]:
+def run_allocation(system_id: str, data: Path | None, decline: list[str] | None, declines_file: Path | None, *,
+                   season: Path | None = None, as_of: str | None = None, points: list[str] | None = None,
+                   places: Path | None = None) -> tuple[System, SystemInputs, Allocation]:
     nocs = load_nocs()
     system = load_system(system_id)
-    inputs = load_inputs(system, data, nocs, results_dir=results, points_file=points, places_file=places)
+    inputs = load_inputs(system, data, nocs, season_dir=season, as_of=as_of, points=points, places_file=places)
     declines: list[Decline] = list(inputs.declines)
     declines += [parse_decline(text, system, nocs) for text in decline or []]
     if declines_file is not None:
@@ -88,10 +92,16 @@ def run_allocation(system_id: str, data: Path | None, decline: list[str] | None,
 
 
 def synthetic_banner(inputs: SystemInputs) -> str | None:
-    marker = inputs.data_dir / "README.txt"
-    if inputs.data_dir.is_dir() and marker.exists() and "SYNTHETIC" in marker.read_text(encoding="utf-8",
-                                                                                         errors="replace"):
-        return f"SYNTHETIC DATA from {inputs.data_dir}: not real results"
+    """The synthetic-data notice the readers found in the data itself (a ``# SYNTHETIC ...`` line), if any."""
+    if inputs.notice:
+        return f"{inputs.notice} (from {inputs.data_dir})"
     return None
+
+
+def input_banner(inputs: SystemInputs) -> str:
+    """One line for every output: what it is based on, and the synthetic-data notice first when there is one."""
+    based = f"Based on {inputs.basis}." if inputs.basis else ""
+    synthetic = synthetic_banner(inputs)
+    return f"{synthetic}. {based}".strip() if synthetic else based
 
 

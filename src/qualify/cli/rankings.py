@@ -1,18 +1,31 @@
-"""`qualify rankings`: the ranking lists as the allocation uses them."""
+"""`qualify rankings`: the ranking lists as the allocation uses them, in any format."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from qualify.cli.common import DataOpt, PointsOpt, ResultsOpt, SystemArg, app, console, fail, synthetic_banner
+from qualify.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    PointsOpt,
+    SeasonOpt,
+    SystemArg,
+    app,
+    console,
+    errors,
+    fail,
+    input_banner,
+)
 from qualify.errors import InputError
 from qualify.io.inputs import load_inputs
+from qualify.io.standings import RANKING_FORMATS, print_rankings, rankings_csv, rankings_json, rankings_markdown
+from qualify.io.writers import write_atomically
 from qualify.model.nocs import load_nocs
-from qualify.ranking.soqc import format_points
-from qualify.rules import System, load_system
+from qualify.rules import load_system
 
 
 @app.command("rankings")
@@ -20,49 +33,44 @@ def rankings_command(
     system: SystemArg,
     list_id: Annotated[str | None, typer.Argument(metavar="[LIST]", help="One list id; all lists if omitted.")] = None,
     data: DataOpt = None,
-    results: ResultsOpt = None,
+    season: SeasonOpt = None,
+    as_of: AsOfOpt = None,
     points: PointsOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(RANKING_FORMATS)}.")] = "table",
+    top: Annotated[int, typer.Option("--top", help="Show the first N entries of each list (0: all); table and "
+                                                   "markdown only.")] = 0,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (atomically).")] = None,
 ) -> None:
-    """Print the ranking lists as the allocation uses them (short track: the SOQC tables)."""
+    """The ranking lists as the allocation uses them: read from files, or built from a season (--season), where
+    JSON lists the results that counted for each entry."""
     nocs = load_nocs()
     try:
+        if fmt not in RANKING_FORMATS:
+            raise InputError.single("--format", f"found '{fmt}', expected one of {', '.join(RANKING_FORMATS)}")
+        if top < 0:
+            raise InputError.single("--top", f"found {top}, expected 0 (all) or more")
         rules = load_system(system)
-        inputs = load_inputs(rules, data, nocs, results_dir=results, points_file=points)
+        inputs = load_inputs(rules, data, nocs, season_dir=season, as_of=as_of, points=points,
+                             default_places=False)
         if list_id is not None and list_id not in inputs.lists:
-            raise InputError.single("LIST", f"unknown list '{list_id}', expected one of "
-                                            f"{', '.join(inputs.lists)}")
+            raise InputError.single("LIST", f"unknown list '{list_id}', expected one of {', '.join(inputs.lists)}")
     except InputError as exc:
         fail(exc)
-    banner = synthetic_banner(inputs)
-    if banner:
-        console.print(f"[bold red]{banner}[/bold red]")
-    for ranking in inputs.lists.values():
-        if list_id is not None and ranking.id != list_id:
-            continue
-        table = Table(title=f"{ranking.title} [{ranking.id}]" + (" (SYNTHETIC)" if banner else ""))
-        show_athlete = any(e.athlete for e in ranking.entries)
-        show_qualifier = any(e.qualifier for e in ranking.entries)
-        show_points = any(e.points is not None for e in ranking.entries)
-        columns = ["Rank", "NOC", "Nation"] + (["Athlete"] if show_athlete else []) + (
-            ["Qualifier"] if show_qualifier else []) + (["Points"] if show_points else [])
-        for name in columns:
-            table.add_column(name, justify="right" if name in ("Rank", "Qualifier", "Points") else "left")
-        for entry in ranking.entries:
-            row = [str(entry.rank), entry.noc, nocs.name(entry.noc)]
-            if show_athlete:
-                row.append(entry.athlete or "")
-            if show_qualifier:
-                row.append(str(entry.qualifier or ""))
-            if show_points:
-                row.append(_points_text(rules, entry.points))
-            table.add_row(*row)
-        console.print(table)
-
-
-def _points_text(rules: System, points: float | None) -> str:
-    if points is None:
-        return ""
-    # SOQC totals are published with one decimal (3000.0); other lists in whole points.
-    return format_points(points) if rules.inputs == "stage_results" else f"{points:g}"
-
-
+    shown = [ranking for ranking in inputs.lists.values() if list_id is None or ranking.id == list_id]
+    banner = input_banner(inputs)
+    if fmt == "table" and output is None:
+        console.print(banner, style="bold red" if inputs.notice else None, markup=False, highlight=False)
+        print_rankings(console, rules, shown, inputs.built, nocs, top=top or None, synthetic=bool(inputs.notice))
+        return
+    if fmt == "json":
+        content = rankings_json(rules, shown, inputs.built, nocs, basis=inputs.basis, notice=inputs.notice,
+                                as_of=inputs.as_of)
+    elif fmt == "csv":
+        content = rankings_csv(rules, shown, banner=banner)
+    else:
+        content = rankings_markdown(rules, shown, inputs.built, nocs, banner=banner, top=top or None)
+    if output is not None:
+        write_atomically(output, content)
+        errors.print(f"wrote {output}", markup=False)
+    else:
+        sys.stdout.write(content)

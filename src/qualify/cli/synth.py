@@ -1,4 +1,4 @@
-"""`qualify synth`: write a synthetic season, marked synthetic."""
+"""`qualify synth`: write a synthetic season (calendar and results), marked synthetic in the data itself."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import typer
 
 from qualify.cli.common import SystemArg, app, errors, fail
 from qualify.errors import InputError
-from qualify.ranking.synth import synthesize
 from qualify.rules import load_system
 
 
@@ -19,16 +18,17 @@ def synth(
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed writes the same files.")] = 1,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the synthetic season into.")] = Path("synthetic"),
 ) -> None:
-    """Write a realistic synthetic season of stage results (clearly marked synthetic)."""
+    """Write a realistic synthetic season (calendar.csv, results.csv), every file marked synthetic."""
+    from qualify.ranking.synth import SYNTHESIZERS  # numpy is only needed here
+
     try:
         rules = load_system(system)
-        if rules.inputs != "stage_results":
-            raise InputError.single(system, "synth makes stage results; this system reads ranking lists")
-        if out.exists() and any(out.iterdir()):
+        if rules.id not in SYNTHESIZERS:
+            raise InputError.single(system, f"no synthetic season generator for this system, expected one of "
+                                            f"{', '.join(SYNTHESIZERS)}")
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise InputError.single(str(out), "folder is not empty; choose a new folder so nothing is overwritten")
     except InputError as exc:
         fail(exc)
-    path = synthesize(seed, out)
-    errors.print(f"wrote SYNTHETIC season (seed {seed}) to {path}", markup=False)
-
-
+    path = SYNTHESIZERS[rules.id](seed, out)
+    errors.print(f"wrote SYNTHETIC season (seed {seed}) to {path.parent}", markup=False)

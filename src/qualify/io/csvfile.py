@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualify.errors import InputError, Problem
@@ -27,6 +27,7 @@ class CsvTable:
     path: str
     header: list[str]
     rows: list[CsvRow]
+    comments: list[str] = field(default_factory=list)  # the text of '#' lines, without the '#'
 
 
 def read_text(path: Path) -> str:
@@ -47,13 +48,15 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> CsvTable:
+def read_csv(path: Path, *, required: list[str], optional: list[str] | tuple[str, ...] = (),
+             ignore_unknown: bool = False, text: str | None = None) -> CsvTable:
     """Rows keyed by lower-cased header names; the header must hold every required column.
 
-    Lines starting with '#' (before or between rows) are comments. Unknown columns are rejected so that
-    a misspelt column is not silently ignored.
+    Lines starting with '#' (before or between rows) are comments, kept in ``comments``. Unknown columns are rejected
+    so that a misspelt column is not silently ignored, unless ``ignore_unknown`` (exports that carry times and other
+    columns nobody reads). ``text`` is the file's content when the caller has already read it.
     """
-    text = read_text(path)
+    text = read_text(path) if text is None else text
     numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
                 if line.strip() and not line.lstrip().startswith("#")]
     if not numbered:
@@ -72,7 +75,7 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> Cs
                                 row=numbered[0][0]))
     allowed = set(required) | set(optional)
     unknown = [name for name in header if name not in allowed]
-    if unknown:
+    if unknown and not ignore_unknown:
         problems.append(Problem(str(path), f"unknown column(s) {', '.join(_shown(n) for n in unknown)}; expected "
                                            f"{', '.join(required + list(optional))}", row=numbered[0][0]))
     duplicated = sorted({name for name in header if header.count(name) > 1})
@@ -90,7 +93,8 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> Cs
         rows.append(CsvRow(number, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}))
     if problems:
         raise InputError(problems)
-    return CsvTable(str(path), header, rows)
+    comments = [line.lstrip()[1:].strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+    return CsvTable(str(path), header, rows, comments)
 
 
 def parse_rows(numbered: list[tuple[int, str]], delimiter: str

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from qualify.errors import InputError
-from qualify.io.csvfile import CsvRow, RowErrors, read_csv
+from qualify.io.csvfile import CsvRow, RowErrors, read_csv, read_text
+from qualify.io.ranks import Standing, check_once, check_ranks
 from qualify.model.common import Continent
 from qualify.model.nocs import NocRegistry
 from qualify.model.ranking import RankingEntry, RankingList
@@ -52,15 +52,52 @@ def _check_continent(errors: RowErrors, row: CsvRow, noc: str | None, nocs: NocR
 
 
 def read_ranking_list(path: Path, spec: ListSpec, nocs: NocRegistry) -> RankingList:
+    """One list from its own CSV file."""
     required, optional = _columns(spec)
     table = read_csv(path, required=required, optional=optional)
+    return _ranking_from_rows(table.path, table.rows, spec, nocs, qualifiers=False)
+
+
+def read_combined_lists(path: Path, specs: list[ListSpec], nocs: NocRegistry) -> dict[str, RankingList]:
+    """Several lists from one CSV with a ``list`` column (e.g. the published SOQC tables), and ``qualifier`` for an
+    NOC's k-th entry. Rows naming a list that none of ``specs`` reads are an error."""
+    required = sorted({c for spec in specs for c in _columns(spec)[0]}, key=_COLUMN_ORDER.index)
+    optional = [c for c in _COLUMN_ORDER if c not in required]
+    table = read_csv(path, required=["list", *required], optional=[c for c in optional if c != "list"])
+    by_id = {spec.id: spec for spec in specs}
+    rows: dict[str, list[CsvRow]] = {spec.id: [] for spec in specs}
     errors = RowErrors(table.path)
+    for row in table.rows:
+        if row.values["list"] not in by_id:
+            errors.add(row.line, "list", f"found '{row.values['list']}', expected one of the lists read from this "
+                                         f"file: {', '.join(by_id)}")
+            continue
+        rows[row.values["list"]].append(row)
+    lists, problems = {}, list(errors.problems)
+    for list_id, spec in by_id.items():
+        try:
+            lists[list_id] = _ranking_from_rows(table.path, rows[list_id], spec, nocs, qualifiers=True,
+                                                where=f" in list {list_id}")
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: -1 if p.row is None else p.row))
+    return lists
+
+
+_COLUMN_ORDER = ["list", "rank", "qualifier", "athlete", "noc", "continent", "team", "points"]
+
+
+def _ranking_from_rows(path: str, rows: list[CsvRow], spec: ListSpec, nocs: NocRegistry, *, qualifiers: bool,
+                       where: str = "") -> RankingList:
+    errors = RowErrors(path)
     entries: list[RankingEntry] = []
     # Every row whose rank could be read keeps its place in the rank checks, even when another of its cells is
     # wrong: dropping it would shift every later rank and report each of them as well.
-    standings: list[_Standing] = []
+    standings: list[Standing] = []
+    keys: list[tuple[str, int]] = []
     unreadable_rank = False
-    for row in table.rows:
+    for row in rows:
         rank = errors.integer(row, "rank", minimum=1)
         noc = _check_noc(errors, row, nocs)
         continent = _check_continent(errors, row, noc, nocs)
@@ -70,80 +107,61 @@ def read_ranking_list(path: Path, spec: ListSpec, nocs: NocRegistry) -> RankingL
         athlete = row.values.get("athlete") or None if spec.entry == "athlete" else None
         if spec.entry == "athlete" and not athlete:
             errors.add(row.line, "athlete", "found an empty athlete, expected the athlete's name")
+        qualifier = None
+        if qualifiers and row.values.get("qualifier", ""):
+            qualifier = errors.integer(row, "qualifier", minimum=1)
         if rank is None:
             unreadable_rank = True
         else:
-            key = athlete if spec.entry == "athlete" else row.values["noc"]
-            standings.append(_Standing(rank, row.line, points, key))
+            standings.append(Standing(rank, row.line, points))
+        key = (athlete if spec.entry == "athlete" else row.values["noc"]) or ""
+        if qualifiers and row.values.get("qualifier"):
+            key += f" #{row.values['qualifier']}"  # an NOC's first, second, third entry
+        keys.append((key, row.line))
         if rank is None or noc is None or (spec.needs_points and points is None):
             continue
         entries.append(RankingEntry(rank=rank, noc=noc, points=points, athlete=athlete, continent=continent,
-                                    source_row=row.line))
-    _check_ranks(errors, standings, spec, check_sequence=not unreadable_rank)
+                                    qualifier=qualifier, source_row=row.line))
+    check_once(errors, keys, field="athlete" if spec.entry == "athlete" else "noc",
+               noun="athlete" if spec.entry == "athlete" else "NOC", scope="per list" + where)
+    check_ranks(errors, standings, where=where, check_sequence=not unreadable_rank)
     errors.raise_if_any()
     if not entries:
-        raise InputError.single(table.path, "no rows: found only the header, expected at least one entry")
+        raise InputError.single(path, f"no rows{where}: found only the header, expected at least one entry")
     return RankingList(id=spec.id, title=spec.title, gender=spec.gender, event=spec.event, kind=spec.kind,
-                       entries=tuple(entries), source=table.path)
+                       entries=tuple(entries), source=path)
 
 
-@dataclass(frozen=True)
-class _Standing:
-    rank: int
-    row: int
-    points: float | None
-    key: str | None  # the NOC or athlete, as written
-
-
-def _check_ranks(errors: RowErrors, standings: list[_Standing], spec: ListSpec, *, check_sequence: bool) -> None:
-    """Ranks must read as a competition ranking: 1, 2, 2, 4 ... with equal points on equal ranks.
-
-    The sequence is only checked when every rank could be read (a row without one leaves a hole nobody can place),
-    and after a break it restarts from the rank found, so one wrong rank is one problem.
-    """
-    what = "athlete" if spec.entry == "athlete" else "noc"
-    seen: dict[str, int] = {}
-    for standing in standings:
-        if not standing.key:
-            continue
-        if standing.key in seen:
-            errors.add(standing.row, what, f"found '{standing.key}' again (first on row {seen[standing.key]}), "
-                                           f"expected each {'athlete' if what == 'athlete' else 'NOC'} once per list")
-        seen.setdefault(standing.key, standing.row)
-    ordered = sorted(standings, key=lambda s: (s.rank, s.row))
-    shift = 0  # how far the ranks found so far run ahead of (or behind) their positions
-    for index, standing in enumerate(ordered):
-        previous = ordered[index - 1] if index else None
-        if previous is not None and standing.rank == previous.rank:
-            if standing.points != previous.points and None not in (standing.points, previous.points):
-                errors.add(standing.row, "rank",
-                           f"duplicate rank {standing.rank} (also row {previous.row}) with different "
-                           f"points ({_fmt(previous.points)} and {_fmt(standing.points)}); equal ranks are a tie "
-                           "and need equal points")
-        elif check_sequence and standing.rank != index + 1 + shift:
-            errors.add(standing.row, "rank", f"found rank {standing.rank}, expected {index + 1 + shift} "
-                       "(ranks run 1, 2, 3 ...; a tie of n skips the next n - 1 ranks)")
-            shift = standing.rank - (index + 1)
-        if previous is not None and previous.points is not None and standing.points is not None \
-                and standing.rank > previous.rank and standing.points > previous.points:
-            errors.add(standing.row, "points",
-                       f"found {_fmt(standing.points)} at rank {standing.rank}, expected at most "
-                       f"{_fmt(previous.points)} (the points of rank {previous.rank}): a ranking list is ordered "
-                       "by points")
-
-
-def _fmt(points: float | None) -> str:
-    return "none" if points is None else f"{points:g}"
-
-
-def read_lists(system: System, data_dir: Path, nocs: NocRegistry) -> dict[str, RankingList]:
-    """Every list the rule file names, read from ``data_dir``; all files' problems are reported together."""
+def read_lists(system: System, data_dir: Path, nocs: NocRegistry, *,
+               only: list[ListSpec] | None = None) -> dict[str, RankingList]:
+    """The lists (all with a file, or ``only`` these) read from ``data_dir``; every file's problems are reported
+    together. Several lists may share one file with a ``list`` column."""
+    specs = only if only is not None else [spec for spec in system.lists if spec.file is not None]
+    by_file: dict[str, list[ListSpec]] = {}
+    for spec in specs:
+        if spec.file is None:
+            raise InputError.single(spec.id, "this list has no file: it is built from a season (pass --season DIR)")
+        by_file.setdefault(spec.file, []).append(spec)
     lists, problems = {}, []
-    for spec in system.lists:
+    for file, shared in by_file.items():
         try:
-            lists[spec.id] = read_ranking_list(data_dir / spec.file, spec, nocs)
+            if len(shared) > 1 or _has_list_column(data_dir / file):
+                lists.update(read_combined_lists(data_dir / file, shared, nocs))
+            else:
+                lists[shared[0].id] = read_ranking_list(data_dir / file, shared[0], nocs)
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return lists
+    return {spec.id: lists[spec.id] for spec in specs}
+
+
+def _has_list_column(path: Path) -> bool:
+    try:
+        text = read_text(path)
+    except InputError:
+        return False  # the single-list reader reports the problem
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return "list" in [cell.strip().lower() for cell in line.replace(";", ",").replace("\t", ",").split(",")]
+    return False

@@ -11,14 +11,14 @@ from qualify.io.declines import read_declines_file
 from qualify.io.eligibility import read_race_results
 from qualify.io.published import read_published_summary
 from qualify.io.rankings import read_ranking_list
-from qualify.io.stage_results import read_stage_results
+from qualify.io.season import read_calendar, validate_results_file
 from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry
 from qualify.ranking.points import PointsTable
 from qualify.rules import ListSpec, System, load_system_file
 
-KINDS = ("rule-file", "noc-list", "athlete-list", "race", "stage-results", "eligibility-results", "declines",
-         "published-summary", "points-table")
+KINDS = ("rule-file", "noc-list", "athlete-list", "race", "results", "stage-results", "calendar",
+         "eligibility-results", "declines", "published-summary", "points-table")
 NEEDS_SYSTEM = {"declines", "published-summary"}
 
 
@@ -46,6 +46,10 @@ def infer_kind(path: Path) -> str:
                                            f"of {', '.join(KINDS)})")
     if {"stage", "event"} <= columns:
         return "stage-results"
+    if {"race", "event"} <= columns:
+        return "results"
+    if {"race", "date", "lists"} <= columns:
+        return "calendar"
     if {"race", "starters"} <= columns:
         return "eligibility-results"
     if {"place", "points"} <= columns:
@@ -82,8 +86,10 @@ def validate_file(path: Path, kind: str | None, system: System | None, nocs: Noc
         return Checked(path, kind, len(checked.steps))
     if kind in ("noc-list", "athlete-list", "race"):
         return Checked(path, kind, len(read_ranking_list(path, _list_spec(path, kind, system), nocs).entries))
-    if kind == "stage-results":
-        return Checked(path, kind, len(read_stage_results(path, nocs=nocs)))
+    if kind in ("results", "stage-results"):
+        return Checked(path, kind, validate_results_file(path, system, nocs))
+    if kind == "calendar":
+        return Checked(path, kind, len(read_calendar(path, system).races))
     if kind == "eligibility-results":
         return Checked(path, kind, len(read_race_results(path, nocs)))
     if kind == "declines":

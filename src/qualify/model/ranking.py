@@ -15,7 +15,7 @@ class RankingEntry(BaseModel):
     points: float | None = None
     athlete: str | None = None
     continent: Continent | None = None
-    # Short track: which of an NOC's qualifiers (1, 2, 3) this entry ranks.
+    # An NOC slot entry (build.entry noc_slots): which of the NOC's qualifiers (1, 2, 3 ...) this entry ranks.
     qualifier: int | None = None
     # Where the entry came from, for error messages and explanations.
     source_row: int | None = None

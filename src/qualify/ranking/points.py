@@ -1,11 +1,16 @@
-"""Points per final place in a short-track race, and how tied skaters share them.
+"""Points per final place in a race, and how tied results share them.
 
-The short-track SOQC ranks NOCs by ISU "World Ranking" points. The ISU table itself is not part of the
-public record, so the bundled table ``tables/isu_world_ranking_inferred.csv`` is an *inference*: the
-published SOQC totals (see ``facts.md`` and ``data/short-track-2026/published/README.md``) are matched by
-``points(place) = 1000 × 0.85^(place − 1)``, rounded to 0.1 and never below 0.1, with tied skaters
-sharing the mean of the places they cover. It is data, not code: load the real table with
-:meth:`PointsTable.from_csv` as soon as one is available.
+A rule file declares its tables under ``points_tables`` (id, file, ``beyond``, basis and source) and each built list
+names one by id; :func:`load_points_tables` reads them. The bundled tables live in ``tables/``:
+
+* ``isu_world_ranking_inferred.csv`` (short track): the ISU "World Ranking" table is not public, so this is an
+  *inference* from the published SOQC totals (see ``facts.md`` and ``data/short-track-2026/published/README.md``):
+  ``points(place) = 1000 × 0.85^(place − 1)``, rounded to 0.1 and never below 0.1, tied skaters sharing the mean
+  of the places they cover.
+* ``ismf_world_cup_assumed.csv`` (ski mountaineering): an *assumption*, the 100-80-60-... World Cup scale; the
+  ISMF's table for the Olympic ranking lists was not found in public sources.
+
+They are data, not code: a user replaces one with ``--points`` (or a file next to their own rule file).
 
 Table file format (UTF-8, BOM allowed): a header ``place,points`` and one row per place, places 1..n
 without gaps; points are non-negative decimals with at most one decimal and never rise with the place.
@@ -59,6 +64,10 @@ class PointsTable:
         self._points = values
         self.beyond: Beyond = beyond
         self.name = name
+        self.id = ""
+        self.basis = ""  # "published", "inferred", "assumption" (from the rule file), or "user"
+        self.source = ""
+        self._shared: dict[tuple[int, int], Decimal] = {}
 
     # -- construction -------------------------------------------------------------------------------
 
@@ -187,8 +196,11 @@ class PointsTable:
             raise ValueError(f"tied_count must be at least 1, got {tied_count}")
         if tied_count == 1:
             return self.points(place)
-        covered = sum((self.points(p) for p in range(place, place + tied_count)), Decimal(0))
-        return round_tenth(covered / tied_count)
+        shared = self._shared.get((place, tied_count))
+        if shared is None:
+            covered = sum((self.points(p) for p in range(place, place + tied_count)), Decimal(0))
+            shared = self._shared[(place, tied_count)] = round_tenth(covered / tied_count)
+        return shared
 
     def to_csv_text(self) -> str:
         return "place,points\n" + "".join(f"{p},{v:.1f}\n" for p, v in self.rows())
@@ -204,6 +216,50 @@ def _rows(reader, source: str, skipped: int):
         except csv.Error as exc:
             raise InputError.single(source, f"found malformed CSV ({exc}), expected comma-separated values",
                                     row=skipped + reader.line_num) from None
+
+
+def load_points_tables(system: object, overrides: dict[str, Path] | None = None) -> dict[str, PointsTable]:
+    """Every points table a system declares, by id; ``overrides`` replace tables by id with the user's files.
+
+    A table's ``file`` is looked up next to the rule file first, then among the bundled tables.
+    """
+    overrides = overrides or {}
+    tables: dict[str, PointsTable] = {}
+    problems: list[Problem] = []
+    origin = getattr(system, "origin", None)
+    for index, spec in enumerate(getattr(system, "points_tables", ())):
+        try:
+            if spec.id in overrides:
+                table = PointsTable.from_csv(overrides[spec.id], beyond=spec.beyond)
+                table.basis, table.source = "user", f"replaced with {overrides[spec.id]}"
+            else:
+                table = _declared_table(spec.file, spec.beyond, origin, f"points_tables[{index}].file")
+                table.basis, table.source = spec.basis, spec.source
+            table.id = spec.id
+            tables[spec.id] = table
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return tables
+
+
+def _declared_table(file: str, beyond: Beyond, origin: Path | None, key_path: str) -> PointsTable:
+    if origin is not None and (origin.parent / file).is_file():
+        return PointsTable.from_csv(origin.parent / file, beyond=beyond)
+    ref = resources.files("qualify.ranking").joinpath("tables", file)
+    if not ref.is_file():
+        raise InputError.single(str(origin) if origin is not None else "rule file",
+                                f"found points table file '{file}', which is neither next to the rule file nor a "
+                                "bundled table", key_path=key_path)
+    bundled = _bundled_table(file)
+    return PointsTable([v for _, v in bundled.rows()], beyond=beyond, name=bundled.name)
+
+
+@lru_cache(maxsize=16)
+def _bundled_table(file: str) -> PointsTable:
+    ref = resources.files("qualify.ranking").joinpath("tables", file)
+    return PointsTable.from_text(ref.read_text(encoding="utf-8-sig"), source=f"qualify/ranking/tables/{file}")
 
 
 @lru_cache(maxsize=1)

@@ -5,14 +5,16 @@ YAML rule file into a validated :class:`System`.
 """
 
 from qualify.rules.base import Strict
-from qualify.rules.lists import ListSpec
+from qualify.rules.lists import BuildSpec, ListSpec, PointsTableSpec, ResultEvent
 from qualify.rules.load import bundled_system_ids, load_system, load_system_file, parse_system
 from qualify.rules.schema import (
     AthleteRules,
     BreakdownRow,
     BreakdownSection,
     Cap,
+    DefaultInputs,
     Eligibility,
+    EligibilityFromResults,
     EligibilityStandard,
     Event,
     Quota,
@@ -38,8 +40,9 @@ from qualify.rules.steps import (
 
 __all__ = [
     "STEP_TYPES", "AdditionalAthleteStep", "AthleteQuotaStep", "AthleteRules", "BreakdownRow", "BreakdownSection",
-    "Cap", "ContinentalBestStep", "Eligibility", "EligibilityStandard", "Event", "HostGuaranteeStep", "ListSpec",
-    "PlaceTemplate", "Quota", "RankingWalkStep", "ReallocateStep", "ReallocationRule", "Step", "StepBase", "Strict",
+    "BuildSpec", "Cap", "ContinentalBestStep", "DefaultInputs", "Eligibility", "EligibilityFromResults",
+    "EligibilityStandard", "Event", "HostGuaranteeStep", "ListSpec", "PlaceTemplate", "PointsTableSpec", "Quota",
+    "ResultEvent", "RankingWalkStep", "ReallocateStep", "ReallocationRule", "Step", "StepBase", "Strict",
     "SummaryColumn", "System", "TeamCompletionStep", "TieBreak", "WalkFilters", "bundled_system_ids", "load_system",
     "load_system_file", "parse_system",
 ]

@@ -111,7 +111,9 @@ def load_system_file(path: Path) -> System:
         raise InputError.single(str(path), "empty rule file: found no keys, expected a mapping of keys to values")
     if not isinstance(document, dict):
         raise InputError.single(str(path), "a rule file must be a mapping of keys to values")
-    return parse_system(document, str(path))
+    system = parse_system(document, str(path))
+    system._origin = path.resolve()
+    return system
 
 
 def bundled_system_ids() -> list[str]:

@@ -6,13 +6,14 @@ and nothing is evaluated.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from qualify.model.common import Gender
 from qualify.rules.base import Strict
-from qualify.rules.lists import ListSpec
+from qualify.rules.lists import ListSpec, PointsTableSpec
 from qualify.rules.steps import Step
 
 
@@ -98,6 +99,18 @@ class EligibilityStandard(Strict):
         return self
 
 
+class EligibilityFromResults(Strict):
+    """Qualifying races read from a season's results (instead of ``results_file``).
+
+    Every classification of an athlete event named in ``events`` (event name -> category, e.g. ``sprint: senior``,
+    ``sprint-u18: u18``) in a race of the season is a qualifying race of that category. ``starters`` counts the
+    field: ``started`` (every row but DNS) or ``entered`` (every row).
+    """
+
+    events: dict[str, str] = Field(min_length=1)
+    starters: Literal["started", "entered"] = "started"
+
+
 class Eligibility(Strict):
     clause: str
     any_of: tuple[EligibilityStandard, ...]
@@ -105,6 +118,20 @@ class Eligibility(Strict):
     # "ceil" rounds the allowed place up. See the rule file for the reading.
     rounding: Literal["floor", "ceil"] = "floor"
     results_file: str = "eligibility_results.csv"
+    from_results: EligibilityFromResults | None = None
+
+
+class DefaultInputs(Strict):
+    """What the commands run on when no input option is given, and what that is, in words.
+
+    ``basis`` says what the bundled list files are. ``places``: a published Summary in the bundled data folder whose
+    places stand in for the ranking walks (as with ``--places``) when a command allocates; ``places_basis`` says
+    what that is. Both are printed with every such output.
+    """
+
+    basis: str
+    places: str | None = None
+    places_basis: str | None = None
 
 
 class SummaryColumn(Strict):
@@ -142,18 +169,19 @@ class System(Strict):
     events: tuple[Event, ...]
     quotas: tuple[Quota, ...]
     caps: tuple[Cap, ...]
+    points_tables: tuple[PointsTableSpec, ...] = ()
     lists: tuple[ListSpec, ...]
     steps: tuple[Step, ...]
     tie_break: TieBreak = TieBreak()
     eligibility: Eligibility | None = None
     athletes: AthleteRules | None = None
-    # "lists": every ranking list is a CSV in the data folder. "stage_results": lists are computed from
-    # World Tour stage results (short track SOQC) given with --results.
-    inputs: Literal["lists", "stage_results"] = "lists"
+    default_inputs: DefaultInputs | None = None
     neutral_codes: tuple[str, ...] = ("AIN",)
     summary: tuple[SummaryColumn, ...]
     breakdown: tuple[BreakdownSection, ...] = ()
     notes: tuple[str, ...] = ()
+    # Where the rule file was read from (set by the loader): points table files are looked up next to it.
+    _origin: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> System:
@@ -163,8 +191,7 @@ class System(Strict):
         problems = []
         if len(set(step_ids)) != len(step_ids):
             problems.append("step ids must be unique")
-        if self.inputs == "lists":
-            problems += [f"list '{spec.id}' needs a file" for spec in self.lists if spec.file is None]
+        problems += self._lists_resolve()
         needs_athletes = {"team_completion", "additional_athlete", "athlete_quota"}
         if self.athletes is None and any(step.type in needs_athletes for step in self.steps):
             problems.append("steps team_completion, additional_athlete and athlete_quota need an 'athletes' section")
@@ -224,6 +251,29 @@ class System(Strict):
                              f"{q.gender.label.lower()}'s quota of {q.places}"
                              for q in self.quotas if "gender" in cap.per and cap.max > q.places]
         return problems
+
+    def _lists_resolve(self) -> list[str]:
+        problems = []
+        list_ids = [spec.id for spec in self.lists]
+        problems += [f"list id '{i}' is used more than once" for i in sorted(set(list_ids)) if list_ids.count(i) > 1]
+        table_ids = [table.id for table in self.points_tables]
+        problems += [f"points table id '{i}' is used more than once" for i in sorted(set(table_ids))
+                     if table_ids.count(i) > 1]
+        for spec in self.lists:
+            if spec.build is not None and spec.build.points is not None and spec.build.points not in table_ids:
+                known = ", ".join(table_ids) or "none declared"
+                problems.append(f"list '{spec.id}' names unknown points table '{spec.build.points}' "
+                                f"(points_tables: {known})")
+        return problems
+
+    @property
+    def built_lists(self) -> tuple[ListSpec, ...]:
+        """The lists a season of results builds."""
+        return tuple(spec for spec in self.lists if spec.build is not None)
+
+    @property
+    def origin(self) -> Path | None:
+        return self._origin
 
     def list_spec(self, list_id: str) -> ListSpec:
         return next(spec for spec in self.lists if spec.id == list_id)
