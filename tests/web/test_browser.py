@@ -176,6 +176,7 @@ def test_upload_a_season(page, season_dir):
     page.shoot("08-upload-error")
     assert page.locator("#seasons").count() == 0
     page.set_input_files("#results", str(season_dir / "results.csv"))
+    page.set_input_files("#calendar", str(season_dir / "calendar.csv"))
     page.fill("#label", "Synthetic season, seed 7")
     page.get_by_role("button", name="Upload and check").click()
     page.wait_for_selector("text=Stored: every file passed the checks.")

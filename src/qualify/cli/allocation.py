@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -66,8 +65,8 @@ def allocate_command(
         return
     if fmt == "json":
         # "notice" keeps meaning synthetic data; what the allocation is based on is its own field.
-        document = json.loads(render("json", rules, allocation, nocs, banner=synthetic_banner(inputs)))
-        content: str | bytes = json.dumps({"basis": inputs.basis, **document}, ensure_ascii=False, indent=2) + "\n"
+        content: str | bytes = render("json", rules, allocation, nocs, banner=synthetic_banner(inputs),
+                                      basis=inputs.basis)
     else:
         content = render("markdown" if fmt == "table" else fmt, rules, allocation, nocs, banner=banner or None)
     if output is not None:

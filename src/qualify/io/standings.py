@@ -16,7 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from qualify.diff import Change, Diff
-from qualify.io.writers import _markdown_table, print_tables, to_json_document, to_markdown
+from qualify.io.formats.markdown import escape as markdown_escape
+from qualify.io.formats.markdown import table as markdown_table
+from qualify.io.writers import print_tables, to_json_document, to_markdown
 from qualify.model.nocs import NocRegistry
 from qualify.model.ranking import RankingEntry, RankingList
 from qualify.model.season import Race
@@ -139,7 +141,9 @@ def _list_markdown(system: System, ranking: RankingList, built: SeasonLists | No
     lines = [f"### {ranking.title} [{ranking.id}]", ""]
     if made is not None and made.report:
         lines += [f"*{made.report}*", ""]
-    lines += [_markdown_table(header, rows) if rows else "*no entries*", ""]
+    rows = [[markdown_escape(cell) for cell in row] for row in rows]
+    numeric = [name in ("Rank", "Points") for name in header]
+    lines += [markdown_table(header, rows, numeric) if rows else "*no entries*", ""]
     if top and len(ranking.entries) > top:
         lines += [f"*{len(ranking.entries) - top} more entries not shown*", ""]
     return lines
@@ -282,7 +286,9 @@ def diff_markdown(result: Diff, nocs: NocRegistry, *, banner: str) -> str:
         causes = "<br>".join(_cause_text(x) for x in change.causes)
         rows.append([nocs.name(change.noc), _what(change, result.system), f"{change.before} → {change.after}",
                      _delta_text(change), causes])
-    table = _markdown_table(["Nation", "Event", "Places", "Change", "Why"], rows) if rows else "*no changes*"
+    rows = [[markdown_escape(cell) for cell in row[:4]] + [row[4]] for row in rows]
+    table = (markdown_table(["Nation", "Event", "Places", "Change", "Why"], rows, [False, False, False, True, False])
+             if rows else "*no changes*")
     return "\n".join([f"> {banner}", "", f"## {diff_header(result)}", "", table]) + "\n"
 
 

@@ -38,9 +38,11 @@ def place_record(place: Place) -> dict:
 
 # --- JSON -------------------------------------------------------------------------------------------------
 
-def to_json_document(system: System, allocation: Allocation, nocs: NocRegistry) -> dict:
+def to_json_document(system: System, allocation: Allocation, nocs: NocRegistry, *, basis: str | None = None) -> dict:
+    """The JSON contract; ``basis`` says in words what the inputs were (bundled lists, a season as of a race, ...)."""
     summary = build_summary(system, allocation, nocs)
     return {
+        **({"basis": basis} if basis else {}),
         "system": system.id,
         "readings": allocation.readings,
         "places": [place_record(p) for p in allocation.places],
@@ -81,10 +83,13 @@ def to_xlsx_bytes(system: System, allocation: Allocation, nocs: NocRegistry, *, 
 
 
 def render(fmt: str, system: System, allocation: Allocation, nocs: NocRegistry, *,
-           banner: str | None = None) -> str | bytes:
-    """The allocation in one format; ``banner`` (e.g. a synthetic-data warning) is carried into every format."""
+           banner: str | None = None, basis: str | None = None) -> str | bytes:
+    """The allocation in one format; ``banner`` (e.g. a synthetic-data warning) is carried into every format.
+
+    In JSON, ``notice`` is the synthetic-data banner only and ``basis`` says what the allocation is based on.
+    """
     if fmt == "json":
-        document = to_json_document(system, allocation, nocs)
+        document = to_json_document(system, allocation, nocs, basis=basis)
         if banner:
             document = {"notice": banner, **document}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -4,11 +4,11 @@ Two sources feed an allocation: the bundled data, and a season uploaded to the s
 and nowhere else in ``web/``, so that when season files (``calendar.csv`` + ``results.csv``) get their own
 reader this module is the single place to switch:
 
-* :func:`read_season` validates and reads an uploaded season. Today it calls the short-track stage-results
-  reader (``qualify.io.stage_results.read_stage_results``) through ``load_inputs``; the calendar, when
-  given, is checked for the columns of the season format with the project's CSV reader.
-* :func:`bundled_inputs` reads the bundled data. A system whose lists are computed from stage results has
-  no bundled results, so it runs on its published Summary (``--places``), as the CLI does.
+* :func:`read_season` validates and reads an uploaded season through ``load_inputs(season_dir=...)``, the
+  reader `qualify allocate --season` uses (``qualify.io.season``). The calendar may be left out only for a
+  short-track stage-results file, which then takes the bundled calendar, as on the command line.
+* :func:`bundled_inputs` reads the bundled data exactly as a command without input options does (for short
+  track: the published Summary, as the rule file's ``default_inputs`` say).
 """
 
 from __future__ import annotations
@@ -20,17 +20,13 @@ from pathlib import Path
 
 from qualify.cli.common import synthetic_banner
 from qualify.errors import InputError, Problem
-from qualify.io.csvfile import read_csv
-from qualify.io.inputs import SystemInputs, bundled_data_dir, load_inputs
-from qualify.io.stage_results import read_stage_results
+from qualify.io.inputs import SystemInputs, load_inputs
 from qualify.model.nocs import NocRegistry
 from qualify.rules import System
 
 # The files of a season, by role: the form field and the name the file is written under for the reader.
 SEASON_FILES = {"results": "results.csv", "calendar": "calendar.csv"}
 REQUIRED_ROLES = ("results",)
-CALENDAR_COLUMNS = ["race", "date", "name", "kind", "lists"]
-SYNTHETIC_MARK = "SYNTHETIC"
 
 
 @dataclass
@@ -42,8 +38,8 @@ class SeasonContent:
 
 
 def accepts_seasons(system: System) -> bool:
-    """Whether an uploaded season can feed this system today (lists computed from results)."""
-    return system.inputs == "stage_results"
+    """Whether an uploaded season can feed this system: some of its lists are built from race results."""
+    return bool(system.built_lists)
 
 
 def read_season(system: System, files: Mapping[str, bytes], nocs: NocRegistry,
@@ -59,8 +55,8 @@ def read_season(system: System, files: Mapping[str, bytes], nocs: NocRegistry,
     problems += [Problem(role, f"found an unknown file role, expected one of {', '.join(SEASON_FILES)}")
                  for role in files if role not in SEASON_FILES]
     if not accepts_seasons(system):
-        problems.append(Problem(system.id, "found a system whose ranking lists are not computed from results; "
-                                           "seasons can be uploaded for: systems with stage results"))
+        problems.append(Problem(system.id, "found a system that builds no list from race results, expected "
+                                           "a system whose rule file has list builders"))
     if problems:
         raise InputError(problems)
     # The readers read folders: a private temporary one, with fixed file names (never the user's).
@@ -69,18 +65,15 @@ def read_season(system: System, files: Mapping[str, bytes], nocs: NocRegistry,
         for role, content in files.items():
             (directory / SEASON_FILES[role]).write_bytes(content)
         try:
-            calendar_rows = 0
-            if files.get("calendar"):
-                calendar_rows = len(read_csv(directory / SEASON_FILES["calendar"], required=CALENDAR_COLUMNS).rows)
-            results = read_stage_results(directory, nocs=nocs)
-            inputs = load_inputs(system, None, nocs, results_dir=directory)
+            inputs = load_inputs(system, None, nocs, season_dir=directory)
         except InputError as exc:
             raise _renamed(exc, directory, shown) from None
     inputs.data_dir = Path(shown["results"])  # no server path is kept or shown
-    races = len({r.stage for r in results}) if results else calendar_rows
-    text = files["results"][:4096].decode("utf-8", errors="replace")
-    synthetic = any(line.lstrip().startswith("#") and SYNTHETIC_MARK in line.upper() for line in text.splitlines())
-    return SeasonContent(inputs, races, len(results), synthetic)
+    inputs.basis = inputs.basis.replace(str(directory), "the uploaded season")
+    season = inputs.season
+    races = len(season.held()) if season is not None else 0
+    rows = len(season.results) if season is not None else 0
+    return SeasonContent(inputs, races, rows, inputs.notice is not None)
 
 
 def _renamed(exc: InputError, directory: Path, shown: Mapping[str, str]) -> InputError:
@@ -105,13 +98,6 @@ class BundledContent:
 
 
 def bundled_inputs(system: System, nocs: NocRegistry) -> BundledContent:
-    """The system's bundled data, as `qualify allocate SYSTEM` would read it (short track: ``--places``)."""
-    if system.inputs == "stage_results":
-        published = bundled_data_dir(system.id) / "published" / "summary.csv"
-        inputs = load_inputs(system, None, nocs, places_file=published)
-        based_on = (f"the published Summary bundled with qualify ({system.id}/published/summary.csv): places as "
-                    "published, every later rule (athletes, mixed relay, ceiling, reallocation) recomputed")
-    else:
-        inputs = load_inputs(system, None, nocs)
-        based_on = f"the ranking lists bundled with qualify ({system.id}/)"
-    return BundledContent(inputs, based_on, synthetic_banner(inputs))
+    """The system's bundled data, as `qualify allocate SYSTEM` reads it without input options."""
+    inputs = load_inputs(system, None, nocs)
+    return BundledContent(inputs, inputs.basis, synthetic_banner(inputs))

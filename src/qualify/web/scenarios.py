@@ -105,7 +105,7 @@ class Outcome:
     @cached_property
     def document(self) -> dict:
         """The JSON contract of `qualify allocate --format json` (with its notice for synthetic inputs)."""
-        document = to_json_document(self.system, self.allocation, self.nocs)
+        document = to_json_document(self.system, self.allocation, self.nocs, basis=self.source.inputs.basis)
         return {"notice": self.source.banner, **document} if self.source.banner else document
 
     def cached(self, name: str, compute: Callable[[], V]) -> V:
