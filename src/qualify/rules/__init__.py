@@ -20,7 +20,9 @@ from qualify.rules.schema import (
     System,
     TieBreak,
 )
+from qualify.rules.semantics import check_meaning
 from qualify.rules.steps import (
+    PLACE_KINDS,
     STEP_TYPES,
     AdditionalAthleteStep,
     AthleteQuotaStep,
@@ -32,12 +34,16 @@ from qualify.rules.steps import (
     ReallocationRule,
     Step,
     StepBase,
+    StepType,
     TeamCompletionStep,
     WalkFilters,
+    runner_for,
+    step_type,
 )
 
 __all__ = [
-    "STEP_TYPES", "AdditionalAthleteStep", "AthleteQuotaStep", "AthleteRules", "BreakdownRow", "BreakdownSection",
+    "PLACE_KINDS", "STEP_TYPES", "StepType", "check_meaning", "runner_for", "step_type", "AdditionalAthleteStep",
+    "AthleteQuotaStep", "AthleteRules", "BreakdownRow", "BreakdownSection",
     "Cap", "ContinentalBestStep", "Eligibility", "EligibilityStandard", "Event", "HostGuaranteeStep", "ListSpec",
     "PlaceTemplate", "Quota", "RankingWalkStep", "ReallocateStep", "ReallocationRule", "Step", "StepBase", "Strict",
     "SummaryColumn", "System", "TeamCompletionStep", "TieBreak", "WalkFilters", "bundled_system_ids", "load_system",
