@@ -47,7 +47,8 @@ def load_cases(folder: Path) -> list[Case]:
             path = folder / name / options["file"]
         else:
             [path] = [p for p in folder.glob(f"{name}.*") if p.suffix != ".expected"]
-        expected = tuple(line.format(path=path, dir=path.parent) for line in lines if not line.startswith("#"))
+        expected = tuple(line.replace("{path}", str(path)).replace("{dir}", str(path.parent))
+                         for line in lines if not line.startswith("#"))
         cases.append(Case(name, path, tuple(shlex.split(options.get("args", ""))), expected))
     return cases
 
@@ -141,12 +142,12 @@ def test_failed_allocate_leaves_an_existing_output_untouched(broken_data, tmp_pa
 
 
 def test_failed_allocate_creates_no_output(broken_data, tmp_path):
+    (tmp_path / "new").mkdir()
     out = tmp_path / "new" / "out.json"
     result = qualify("allocate", SYSTEM, "--data", broken_data, "--format", "json", "--output", out)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == broken_lines(broken_data)
-    assert not out.exists()
-    assert not out.parent.exists() or not any(out.parent.iterdir())
+    assert not any(out.parent.iterdir())
 
 
 def test_the_unbroken_copy_allocates(tmp_path):

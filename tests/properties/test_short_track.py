@@ -116,7 +116,10 @@ def test_a_decline_and_its_reallocation_conserve_places(lists, data):
     after = run(lists, declines)
     note(f"declines: {[d.text for d in declines]}; warnings: {[w.message for w in after.warnings]}")
     check_invariants(after, lists, declines)
-    assert len(earned(after)) == len(earned(before)) - len(lapses(after))
+    # A mixed team left without its 2 + 2 athletes by a decline falls with them and is refilled like a declined
+    # team; a refill may bring the extra athlete that completes the new team (one more place).
+    refill_extras = [p for p in after.active_places() if p.pathway == "reallocation" and p.kind == "quota"]
+    assert len(earned(after)) == len(earned(before)) - len(lapses(after)) + len(refill_extras)
 
 
 def improvements(lists):

@@ -20,13 +20,15 @@ from qualify.cli.common import (
     console,
     errors,
     fail,
+    input_paths,
     run_allocation,
     synthetic_banner,
 )
-from qualify.errors import InputError
+from qualify.errors import AuditError, InputError
 from qualify.explain import explain, render_explanation
+from qualify.io.output import EXTENSIONS, check_output_path, choose_format, write_output
 from qualify.io.published import compare, read_published_summary
-from qualify.io.writers import FORMATS, print_tables, render, write_atomically
+from qualify.io.writers import FORMATS, print_tables, render
 from qualify.model.nocs import load_nocs
 
 
@@ -36,36 +38,39 @@ def allocate_command(
     data: DataOpt = None,
     decline: DeclineOpt = None,
     declines: DeclinesFileOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (atomically).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(FORMATS)} (default: told by the "
+                                                              "--output extension, else a table).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this new or earlier output file "
+                                                                 f"(atomically; {', '.join(sorted(EXTENSIONS))}); "
+                                                                 "never an input, never in a missing folder.")] = None,
     results: ResultsOpt = None,
     points: PointsOpt = None,
     places: PlacesOpt = None,
 ) -> None:
     """Compute the allocation: the Summary by NOC and the Breakdown by pathway."""
-    if fmt not in FORMATS:
-        errors.print(f"error: --format: found '{fmt}', expected one of {', '.join(FORMATS)}", markup=False)
-        raise typer.Exit(code=2)
-    if fmt == "xlsx" and output is None:
-        errors.print("error: --format xlsx needs --output FILE", markup=False)
-        raise typer.Exit(code=2)
+    read = input_paths(system, data, results, points, places, declines)
     try:
+        chosen = choose_format(fmt, output, FORMATS)
+        if output is not None:
+            check_output_path(output, read)  # before the work: a bad target fails fast
         rules, inputs, allocation = run_allocation(system, data, decline, declines, results, points, places)
-    except InputError as exc:
+        nocs = load_nocs()
+        synthetic = synthetic_banner(inputs)
+        if chosen == "table" and output is None:
+            if synthetic:
+                console.print(f"[bold red]{synthetic}[/bold red]")
+            print_tables(console, rules, allocation, nocs)
+            return
+        content = render("markdown" if chosen == "table" else chosen, rules, allocation, nocs, banner=synthetic)
+        if output is not None:
+            write_output(output, content, [*read, inputs.data_dir])
+            errors.print(f"wrote {output} ({chosen})", markup=False, highlight=False)
+        elif isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+    except (InputError, AuditError) as exc:
         fail(exc)
-    nocs = load_nocs()
-    synthetic = synthetic_banner(inputs)
-    if fmt == "table" and output is None:
-        if synthetic:
-            console.print(f"[bold red]{synthetic}[/bold red]")
-        print_tables(console, rules, allocation, nocs)
-        return
-    content = render("markdown" if fmt == "table" else fmt, rules, allocation, nocs, banner=synthetic)
-    if output is not None:
-        write_atomically(output, content)
-        errors.print(f"wrote {output}", markup=False)
-    else:
-        sys.stdout.write(content)
 
 
 @app.command("explain")
@@ -86,7 +91,7 @@ def explain_command(
         if code not in nocs:
             raise InputError.single("NOC", f"unknown NOC code '{noc}'")
         rules, inputs, allocation = run_allocation(system, data, decline, declines, results, points, places)
-    except InputError as exc:
+    except (InputError, AuditError) as exc:
         fail(exc)
     banner = synthetic_banner(inputs)
     if banner:
@@ -112,7 +117,7 @@ def compare_command(
     try:
         rules, _, allocation = run_allocation(system, data, decline, declines, results, points, places)
         table = read_published_summary(published, rules, nocs)
-    except InputError as exc:
+    except (InputError, AuditError) as exc:
         fail(exc)
     mismatches = compare(rules, allocation, table, nocs)
     cells = len(table.rows) * len(table.columns)

@@ -1,20 +1,28 @@
-"""What every command shares: the app, the consoles, the input options, and turning input errors into exit 2."""
+"""What every command shares: the app, the consoles, the input options, and turning errors into exit codes.
+
+Exit codes: 0 done, 1 a comparison found differences, 2 a problem with the user's input (files, options, rule
+file, output path), 3 an allocation that breaks its own rules (the audit; a rule-file or engine inconsistency).
+Every error is printed as one line per problem on stderr, and nothing is written.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from qualify.engine import Decline, allocate
-from qualify.errors import InputError
+from qualify.errors import AuditError, InputError
+from qualify.io.crosscheck import check_options
 from qualify.io.declines import parse_decline, read_declines_file
-from qualify.io.inputs import SystemInputs, load_inputs
+from qualify.io.inputs import SystemInputs, bundled_data_dir, load_inputs
+from qualify.io.published import STRUCK_FILE
 from qualify.model.allocation import Allocation
 from qualify.model.nocs import load_nocs
-from qualify.rules import System, load_system
+from qualify.rules import System, bundled_system_ids, load_system
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Olympic qualification: compute, explain and export quota allocations.")
@@ -38,17 +46,38 @@ PointsOpt = Annotated[Path | None, typer.Option("--points", help="A points table
                                                                  "bundled one.")]
 
 
-def fail(exc: InputError) -> None:
+def fail(exc: InputError | AuditError) -> NoReturn:
+    """Print each problem as one line and exit: 2 for input problems, 3 for an audit breach."""
     for line in exc.lines():
         errors.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=exc.EXIT_CODE)
+
+
+def input_paths(system_id: str, data: Path | None, results: Path | None = None, points: Path | None = None,
+                places: Path | None = None, declines_file: Path | None = None) -> list[Path]:
+    """Every file and folder a run reads, so that no output ever lands on one."""
+    paths = [path for path in (data, results, points, places, declines_file) if path is not None]
+    if places is not None:
+        paths.append(places.parent / STRUCK_FILE)
+    if Path(system_id).suffix in {".yaml", ".yml"}:
+        paths.append(Path(system_id))
+    elif system_id in bundled_system_ids():
+        paths.append(Path(str(resources.files("qualify.systems").joinpath(f"{system_id}.yaml"))))
+        if data is None and results is None:
+            try:
+                paths.append(bundled_data_dir(system_id))
+            except InputError:
+                pass
+    return paths
 
 
 def run_allocation(system_id: str, data: Path | None, decline: list[str] | None, declines_file: Path | None,
-         results: Path | None = None, points: Path | None = None,
-         places: Path | None = None) -> tuple[System, SystemInputs, Allocation]:
+                   results: Path | None = None, points: Path | None = None,
+                   places: Path | None = None) -> tuple[System, SystemInputs, Allocation]:
+    """Read everything, check it, allocate (with the audit). Raises InputError or AuditError."""
     nocs = load_nocs()
     system = load_system(system_id)
+    check_options(system, data=data, results=results, points=points, places=places)
     inputs = load_inputs(system, data, nocs, results_dir=results, points_file=points, places_file=places)
     declines: list[Decline] = list(inputs.declines)
     declines += [parse_decline(text, system, nocs) for text in decline or []]

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qualify.engine.caps import cap_counts, system_caps
+from qualify.engine.caps import system_caps
 from qualify.errors import Breach
 from qualify.model.allocation import Place
 from qualify.model.common import Gender
@@ -87,17 +87,24 @@ class Auditor:
 
     def cap_excesses(self, places: Iterable[Place]) -> list[CapExcess]:
         active = [p for p in places if p.active]
+        by_kind: dict[str, list[Place]] = defaultdict(list)
+        for place in active:
+            by_kind[place.kind].append(place)
         excesses = []
         for cap in self.caps:
+            pool = by_kind.get(cap.kind, []) if cap.kind is not None else active
             held: Counter[tuple[str, ...]] = Counter()
             on_top: Counter[tuple[str, ...]] = Counter()
-            for place in active:
-                if cap_counts(cap, place, self.neutral):
-                    key = tuple(_value(place, name) for name in cap.per)
-                    held[key] += 1
-                    # An event maximum may be passed by a host place granted on top of it ("exceed"), by no other.
-                    if place.pathway in self.exceed_host_steps and "noc" not in cap.per:
-                        on_top[key] += 1
+            for place in pool:
+                if cap.events is not None and place.event not in cap.events:
+                    continue
+                if cap.applies_to != "all" and (place.noc in self.neutral) != (cap.applies_to == "neutral"):
+                    continue
+                key = tuple(_value(place, name) for name in cap.per)
+                held[key] += 1
+                # An event maximum may be passed by a host place granted on top of it ("exceed"), by no other.
+                if place.pathway in self.exceed_host_steps and "noc" not in cap.per:
+                    on_top[key] += 1
             for key, count in held.items():
                 allowed = cap.max + on_top[key]
                 if count > allowed:
@@ -106,8 +113,12 @@ class Auditor:
 
     def athletes(self, places: list[Place], noc: str, gender: Gender, *, limit_neutral: bool = True) -> int:
         """Athletes the NOC's active places give it in a gender, derived here from the rules, not the engine."""
+        return self._athletes([p for p in places if p.active and p.noc == noc and p.gender is gender], noc,
+                              limit_neutral)
+
+    def _athletes(self, mine: list[Place], noc: str, limit_neutral: bool = True) -> int:
+        """Athletes from one NOC's active places of one gender."""
         rules = self.rules
-        mine = [p for p in places if p.active and p.noc == noc and p.gender is gender]
         if rules is None:
             return sum(1 for p in mine if p.kind == "quota")
         starts = Counter(p.event for p in mine if p.kind == "start" and p.event in self.individual)
@@ -121,8 +132,8 @@ class Auditor:
         return count + extras
 
     def total_athletes(self, places: list[Place]) -> int:
-        nocs = {p.noc for p in places if p.active}
-        return sum(self.athletes(places, noc, g) for noc in nocs for g in (Gender.MEN, Gender.WOMEN))
+        held = _by_holder(places)
+        return sum(self._athletes(mine, noc) for (noc, gender), mine in held.items() if gender is not Gender.MIXED)
 
     # --- the audit ------------------------------------------------------------------------------------------
 
@@ -157,9 +168,10 @@ class Auditor:
         if rules is None or rules.neutral_max is None:
             return []
         breaches = []
+        held = _by_holder(places)
         for noc in sorted({p.noc for p in places if p.active and p.noc in self.neutral}):
             for gender in (Gender.MEN, Gender.WOMEN):
-                needed = self.athletes(places, noc, gender, limit_neutral=False)
+                needed = self._athletes(held.get((noc, gender), []), noc, limit_neutral=False)
                 if needed > rules.neutral_max:
                     breaches.append(Breach(name, "the neutral limit", rules.neutral_clause,
                                            f"{noc}'s {gender.label.lower()}'s places need {needed} athletes, at most "
@@ -168,11 +180,13 @@ class Auditor:
 
     def _teams(self, places: list[Place], name: str) -> list[Breach]:
         breaches = []
+        by_holder: dict[tuple[str, Gender], list[Place]] | None = None
         for place in places:
-            step = self.team_steps.get(place.event) if place.active and place.kind == "team" else None
+            step = self.team_steps.get(place.event or "") if place.active and place.kind == "team" else None
             if step is None or place.step_type == GIVEN:
                 continue
-            held = {g: self.athletes(places, place.noc, g) for g in step.needs}
+            by_holder = by_holder if by_holder is not None else _by_holder(places)
+            held = {g: self._athletes(by_holder.get((place.noc, g), []), place.noc) for g in step.needs}
             if any(held[g] < need for g, need in step.needs.items()):
                 shown = " + ".join(f"{held[g]} {g.label.lower()}" for g in step.needs)
                 needs = " + ".join(f"{n} {g.label.lower()}" for g, n in step.needs.items())
@@ -198,11 +212,12 @@ class Auditor:
             if place.active and place.pathway == step.id:
                 written[(place.noc, place.gender)] += 1
         breaches = []
+        held = _by_holder(places)
         for noc in sorted({p.noc for p in places if p.active}):
             for gender in (Gender.MEN, Gender.WOMEN):
-                extras = sum(1 for p in places if p.active and p.noc == noc and p.gender is gender
-                             and p.kind == "quota" and p.pathway not in self.derived_steps)
-                derived = self.athletes(places, noc, gender) - extras
+                mine = held.get((noc, gender), [])
+                extras = sum(1 for p in mine if p.kind == "quota" and p.pathway not in self.derived_steps)
+                derived = self._athletes(mine, noc) - extras
                 if written[(noc, gender)] != derived:
                     breaches.append(Breach(step.id, "the athlete count", step.clause,
                                            f"{noc} was given {written[(noc, gender)]} {gender.label.lower()}'s "
@@ -211,6 +226,14 @@ class Auditor:
 
 
 _GENDER_WORDS = {"M": "men's", "W": "women's", "X": "mixed"}
+
+
+def _by_holder(places: list[Place]) -> dict[tuple[str, Gender], list[Place]]:
+    held: dict[tuple[str, Gender], list[Place]] = defaultdict(list)
+    for place in places:
+        if place.active:
+            held[(place.noc, place.gender)].append(place)
+    return held
 
 
 def _value(place: Place, name: str) -> str:

@@ -419,6 +419,32 @@ def _companions(ctx: Context, place: Place) -> list[Place]:
     return [p for p in ctx.ledger.active() if p.grant == place.grant and p is not place and p.kind == "quota"]
 
 
+def _teams_left_without_athletes(ctx: Context, step: ReallocateStep) -> list[Place]:
+    """A team formed from an NOC's athletes (team completion) falls when declines leave it short of them: it is
+    given up with them, and reallocated like any declined team place."""
+    if ctx.athletes is None:
+        return []
+    counter, ledger = ctx.athletes, ctx.ledger
+    team_steps = {s.event: s for s in ctx.system.steps if isinstance(s, TeamCompletionStep)}
+    lost = []
+    for place in list(ledger.active()):
+        team = team_steps.get(place.event or "") if place.kind == "team" else None
+        if team is None or place.step_type == "given":
+            continue
+        short = {g: need - counter.athletes(ledger, place.noc, g) for g, need in team.needs.items()}
+        if not any(missing > 0 for missing in short.values()):
+            continue
+        declined = place.model_copy(update={"status": PlaceStatus.DECLINED})
+        ledger.replace(place, declined)
+        lost.append(declined)
+        holding = " + ".join(f"{team.needs[g] - short[g]} {g.label.lower()}" for g in team.needs)
+        ledger.skip(Decision(step=step.id, clause=team.clause, noc=place.noc, gender=place.gender, event=place.event,
+                             list=place.list, rank=place.rank, reason=SkipReason.DECLINED,
+                             detail=f"team given up with its athletes: after the declines {place.noc} holds "
+                                    f"{holding} athletes"))
+    return lost
+
+
 @runner_for(ReallocateStep)
 def run_reallocate(ctx: Context, step: ReallocateStep) -> None:
     from qualify.engine.athlete_steps import complete_teams  # athlete steps build on this module
@@ -441,6 +467,9 @@ def run_reallocate(ctx: Context, step: ReallocateStep) -> None:
         ledger.skip(Decision(step=step.id, clause=step.clause, noc=place.noc, gender=place.gender,
                              event=place.event, list=place.list, rank=place.rank, athlete=place.athlete,
                              reason=SkipReason.DECLINED, detail=f"declined its {place.pathway} place"))
+    for lost in _teams_left_without_athletes(ctx, step):
+        declined_places.append(lost)
+        declined_by_gender.setdefault(lost.gender, set()).add(lost.noc)
     done: set[int] = set()
     for place in declined_places:
         if id(place) in done:

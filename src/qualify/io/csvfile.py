@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,19 +48,37 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> CsvTable:
+def _content_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of every line that is not blank and not a '#' comment."""
+    return [(number, line) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a file, told from its header: the most frequent of comma, semicolon and tab."""
+    return max(DELIMITERS, key=header_line.count) if any(d in header_line for d in DELIMITERS) else ","
+
+
+def read_header(path: Path) -> list[str]:
+    """The lower-cased column names of a CSV file, read as :func:`read_csv` reads them ([] for an empty file)."""
+    numbered = _content_lines(read_text(path))
+    if not numbered:
+        return []
+    parsed, _ = parse_rows(numbered[:1], sniff_delimiter(numbered[0][1]))
+    return [name.strip().lower() for name in parsed[0][1]] if parsed else []
+
+
+def read_csv(path: Path, *, required: list[str], optional: Sequence[str] = ()) -> CsvTable:
     """Rows keyed by lower-cased header names; the header must hold every required column.
 
     Lines starting with '#' (before or between rows) are comments. Unknown columns are rejected so that
     a misspelt column is not silently ignored.
     """
     text = read_text(path)
-    numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-                if line.strip() and not line.lstrip().startswith("#")]
+    numbered = _content_lines(text)
     if not numbered:
         raise InputError.single(str(path), f"empty file: expected a header with {', '.join(required)}")
-    header_line = numbered[0][1]
-    delimiter = max(DELIMITERS, key=header_line.count) if any(d in header_line for d in DELIMITERS) else ","
+    delimiter = sniff_delimiter(numbered[0][1])
     parsed, error = parse_rows(numbered, delimiter)
     if error is not None:
         raise InputError.single(str(path), f"malformed CSV ({error[1]}), expected {delimiter!r}-separated values "
@@ -67,14 +86,20 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> Cs
     header = [name.strip().lower() for name in parsed[0][1]]
     problems = []
     missing = [name for name in required if name not in header]
-    if missing:
-        problems.append(Problem(str(path), f"missing column(s) {', '.join(missing)}; found {', '.join(header)}",
-                                row=numbered[0][0]))
     allowed = set(required) | set(optional)
     unknown = [name for name in header if name not in allowed]
-    if unknown:
+    if missing and unknown:
+        # One line for one wrong header: what it has, what is missing, what is not allowed, and what would do.
+        shown_optional = f" (optional: {', '.join(optional)})" if optional else ""
+        problems.append(Problem(str(path), f"found columns {', '.join(_shown(n) for n in header)}: missing "
+                                           f"{', '.join(missing)} and unknown {', '.join(_shown(n) for n in unknown)}; "
+                                           f"expected {', '.join(required)}{shown_optional}", row=numbered[0][0]))
+    elif missing:
+        problems.append(Problem(str(path), f"missing column(s) {', '.join(missing)}; found "
+                                           f"{', '.join(_shown(n) for n in header)}", row=numbered[0][0]))
+    elif unknown:
         problems.append(Problem(str(path), f"unknown column(s) {', '.join(_shown(n) for n in unknown)}; expected "
-                                           f"{', '.join(required + list(optional))}", row=numbered[0][0]))
+                                           f"{', '.join([*required, *optional])}", row=numbered[0][0]))
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         problems.append(Problem(str(path), f"column(s) {', '.join(_shown(n) for n in duplicated)} appear more than "
@@ -109,7 +134,7 @@ def parse_rows(numbered: list[tuple[int, str]], delimiter: str
 
 
 def _shown(name: str) -> str:
-    return name if name else "'' (an empty header cell)"
+    return f"'{name}'" if name and not name.isprintable() else name if name else "'' (an empty header cell)"
 
 
 class RowErrors:
@@ -154,3 +179,56 @@ class RowErrors:
         if self.problems:
             # In file order: a row's own problems first in the order found, checks across rows at their row.
             raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))
+
+
+# --- rank checks: a list read from a CSV must read as a competition ranking -----------------------------------
+
+@dataclass(frozen=True)
+class Standing:
+    """One row of a ranked table, as the rank checks need it."""
+
+    rank: int
+    row: int
+    points: float | None
+    key: str | None  # the NOC or athlete, as written
+
+
+def check_ranks(errors: RowErrors, standings: list[Standing], what: str, *, check_sequence: bool) -> None:
+    """Ranks must read as a competition ranking: 1, 2, 2, 4 ... with equal points on equal ranks, points that do
+    not rise down the list, and each ``what`` (``"athlete"`` or ``"noc"``) once.
+
+    The sequence is only checked when every rank could be read (a row without one leaves a hole nobody can place),
+    and after a break it restarts from the rank found, so one wrong rank is one problem.
+    """
+    seen: dict[str, int] = {}
+    for standing in standings:
+        if not standing.key:
+            continue
+        if standing.key in seen:
+            errors.add(standing.row, what, f"found '{standing.key}' again (first on row {seen[standing.key]}), "
+                                           f"expected each {'athlete' if what == 'athlete' else 'NOC'} once per list")
+        seen.setdefault(standing.key, standing.row)
+    ordered = sorted(standings, key=lambda s: (s.rank, s.row))
+    shift = 0  # how far the ranks found so far run ahead of (or behind) their positions
+    for index, standing in enumerate(ordered):
+        previous = ordered[index - 1] if index else None
+        if previous is not None and standing.rank == previous.rank:
+            if standing.points != previous.points and None not in (standing.points, previous.points):
+                errors.add(standing.row, "rank",
+                           f"duplicate rank {standing.rank} (also row {previous.row}) with different "
+                           f"points ({_fmt(previous.points)} and {_fmt(standing.points)}); equal ranks are a tie "
+                           "and need equal points")
+        elif check_sequence and standing.rank != index + 1 + shift:
+            errors.add(standing.row, "rank", f"found rank {standing.rank}, expected {index + 1 + shift} "
+                       "(ranks run 1, 2, 3 ...; a tie of n skips the next n - 1 ranks)")
+            shift = standing.rank - (index + 1)
+        if previous is not None and previous.points is not None and standing.points is not None \
+                and standing.rank > previous.rank and standing.points > previous.points:
+            errors.add(standing.row, "points",
+                       f"found {_fmt(standing.points)} at rank {standing.rank}, expected at most "
+                       f"{_fmt(previous.points)} (the points of rank {previous.rank}): a ranking list is ordered "
+                       "by points")
+
+
+def _fmt(points: float | None) -> str:
+    return "none" if points is None else f"{points:g}"

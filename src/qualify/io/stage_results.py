@@ -198,7 +198,7 @@ def _read_row(value: dict[str, str], row: int, registry: NocRegistry, out: _Coll
                             "placeholder")
 
     race_known = stage in STAGES and event in STAGE_EVENTS and gender in genders_for_event(event)
-    if race_known and rank is not None and rank >= 1:
+    if race_known and rank is not None and rank >= 1 and stage is not None and gender is not None:
         # Rows with other faults still hold their place, so they must not open a gap in the ranks.
         ranked[(stage, gender, event)].append((rank, row))
     if len(out.problems) > before:

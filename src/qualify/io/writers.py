@@ -34,7 +34,7 @@ def _cell_text(cell: Cell, struck: tuple[str, str], *, zero: str = "0") -> str:
             return "X" if value else ""
         return str(value) if value else zero
     if cell.changed:
-        before = show(cell.before)
+        before = show(cell.before or 0)
         return f"{struck[0]}{before}{struck[1]} {show(cell.value)}".strip()
     return show(cell.value)
 

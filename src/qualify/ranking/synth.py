@@ -134,7 +134,7 @@ def _individual_race(rng: np.random.Generator, stage: int, gender: Gender, e: in
     order = [s for _, _, s in performance]
     out_idx = set(rng.choice(len(order), size=len(order) - classified, replace=False).tolist())
     finishers = [s for i, s in enumerate(order) if i not in out_idx]
-    rows = [(stage, gender.value, event, rank, s.name, s.noc, "")
+    rows: list[tuple] = [(stage, gender.value, event, rank, s.name, s.noc, "")
             for rank, s in zip(_ranks_with_tie(rng, len(finishers)), finishers, strict=True)]
     dropped = sorted((s for i, s in enumerate(order) if i in out_idx), key=lambda s: s.name)
     rows += [(stage, gender.value, event, "", s.name, s.noc, str(rng.choice(UNCLASSIFIED_STATUSES)))
@@ -153,7 +153,7 @@ def _relay_race(rng: np.random.Generator, stage: int, gender: Gender, event: str
     disqualified: str | None = None
     if count > TEAMS_PER_RELAY[0] and rng.random() < 0.3:
         disqualified = order.pop(int(rng.integers(0, count)))
-    rows = [(stage, gender.value, event, rank, "", code, "") for rank, code in enumerate(order, start=1)]
+    rows: list[tuple] = [(stage, gender.value, event, rank, "", code, "") for rank, code in enumerate(order, start=1)]
     if disqualified is not None:
         rows.append((stage, gender.value, event, "", "", disqualified, "DSQ"))
     return rows

@@ -23,8 +23,8 @@ class DuplicateKeyError(yaml.constructor.ConstructorError):
 class UniqueKeyLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` (same tags, same types, nothing executed) that refuses a key given twice in a mapping."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
-        seen: dict[object, int] = {}
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, str] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             try:
@@ -33,9 +33,10 @@ class UniqueKeyLoader(yaml.SafeLoader):
                 continue
             if first is not None:
                 raise DuplicateKeyError(
-                    None, None, f"duplicate key '{key}' (first on row {first}), expected each key once in a "
-                                "mapping: YAML would silently keep the last one", key_node.start_mark)
-            seen[key] = key_node.start_mark.line + 1
+                    None, None, f"duplicate key '{key}' (first at {first}), expected each key once in a mapping: "
+                                "YAML would silently keep the last one", key_node.start_mark)
+            mark = key_node.start_mark
+            seen[key] = f"row {mark.line + 1}, column {mark.column + 1}"
         return super().construct_mapping(node, deep=deep)
 
 

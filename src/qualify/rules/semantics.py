@@ -168,8 +168,9 @@ class _Checks:
         first: dict[str, int] = {}
         for index, value in enumerate(values):
             if value in first:
+                expected = "one quota per gender" if section == "quotas" else f"each {what} once"
                 self.add(f"{section}[{index}].{key}", f"found '{value}' again (first at {section}[{first[value]}]."
-                                                      f"{key}), expected each {what} once")
+                                                      f"{key}), expected {expected}")
             else:
                 first[value] = index
 
@@ -208,13 +209,14 @@ class _Checks:
 
     def step(self, index: int, step: StepBase) -> None:
         path = f"steps[{index}]"
+        spec = self.known_list(f"{path}.list", step.list) if isinstance(step, RankingWalkStep | ContinentalBestStep) \
+            else None
         if isinstance(step, HostGuaranteeStep | RankingWalkStep | ContinentalBestStep):
             if not step.grant:
                 self.add(f"{path}.grant", "found an empty list, expected at least one place, e.g. [{gender: M}]")
             for template_index, template in enumerate(step.grant):
                 self.template(f"{path}.grant[{template_index}]", template)
         if isinstance(step, RankingWalkStep | ContinentalBestStep):
-            spec = self.known_list(f"{path}.list", step.list)
             if spec is not None:
                 self.list_feeds(f"{path}", spec, step.grant)
             self.walk_filters(path, index, step.exclude_steps, step.check_eligibility)
@@ -271,8 +273,13 @@ class _Checks:
 
     def list_feeds(self, path: str, spec: ListSpec, grant: Iterable[PlaceTemplate]) -> None:
         """A list may feed only places of its own event and gender (a mixed list feeds both genders)."""
+        own_event = self.events.get(spec.event) if spec.event is not None else None
+        if own_event is not None and own_event.gender is not spec.gender:
+            return  # the list contradicts its own event: reported with the list
         for template_index, template in enumerate(grant):
             where = f"{path}.grant[{template_index}]"
+            if template.event is not None and template.event not in self.events:
+                continue  # reported as an unknown event
             if spec.event is not None and template.event is not None and template.event != spec.event:
                 self.add(f"{path}.list", f"list '{spec.id}' ranks event '{spec.event}', but {where} grants a place in "
                                          f"'{template.event}'; expected a list of that event")
@@ -423,10 +430,11 @@ class _Checks:
             if not found:
                 continue
             first = found[0]
-            if not any(index < first for index in granting):
+            if granting and not any(index < first for index in granting):
                 what = "athletes are counted" if kind is AthleteQuotaStep else "declined places are reallocated"
                 self.add(f"steps[{first}]", f"step '{steps[first].id}' comes before every step that grants places, so "
                                             f"{what} before any place exists; expected it after them")
+                continue
             for index in granting:
                 if index > first:
                     self.add(f"steps[{index}]", f"step '{steps[index].id}' grants places after step "
@@ -464,10 +472,30 @@ class _Checks:
         if rules is not None and rules.full_team_athletes < rules.team_athletes:
             self.add("athletes.full_team_athletes", f"found {rules.full_team_athletes}, expected at least "
                                                     f"team_athletes ({rules.team_athletes})")
+        if rules is not None and rules.neutral_max is not None:
+            self.neutral_places_capped(rules.neutral_max, rules.team_athletes)
+
+    def neutral_places_capped(self, neutral_max: int, team_athletes: int) -> None:
+        """A neutral limit on athletes needs caps on neutral places: without them a neutral entry could take places
+        (three starts in a distance, a relay team) that need more athletes than it may have."""
+        granted = {t.event for step in self.system.steps for t in granted_templates(step) if t.event is not None}
+        for event in self.system.events:
+            if event.id not in granted:
+                continue
+            limit = 0 if event.kind == "team" and team_athletes > neutral_max else neutral_max
+            kind = "team" if event.kind == "team" else "start"
+            capped = any(cap.applies_to in ("all", "neutral") and {"noc", "event"} <= set(cap.per)
+                         and cap.kind in (None, kind) and (cap.events is None or event.id in cap.events)
+                         and cap.max <= limit for cap in self.system.caps)
+            if not capped:
+                self.add("athletes.neutral_max", f"found {neutral_max}, but no cap limits a neutral entry's places in "
+                                                 f"'{event.id}' to {limit}, so its places could need more athletes; "
+                                                 f"expected a cap with applies_to: neutral, per: [noc, event], kind: "
+                                                 f"{kind}, max: {limit}")
 
     def kinds_counted(self) -> None:
         """A kind granted but counted by no summary column disappears from every total (e.g. a misspelt kind)."""
-        if not self.system.summary:
+        if not self.system.summary or not self.system.steps:
             return
         counted = {column.kind for column in self.system.summary}
         for index, step in enumerate(self.system.steps):
@@ -519,9 +547,10 @@ class _Checks:
                     fixed[template.gender] = fixed.get(template.gender, 0) + times
         for index, quota in enumerate(self.system.quotas):
             if fixed.get(quota.gender, 0) > quota.places:
-                self.add(f"quotas[{index}].places", f"steps give {fixed[quota.gender]} "
-                                                    f"{quota.gender.label.lower()}'s places in fixed numbers, more "
-                                                    f"than the quota of {quota.places}")
+                self.add(f"quotas[{index}].places", f"found {quota.places}, but steps give "
+                                                    f"{fixed[quota.gender]} {quota.gender.label.lower()}'s places in "
+                                                    "fixed numbers (host guarantees and take: N); expected at least "
+                                                    f"{fixed[quota.gender]}, or fewer fixed places")
         for index, cap in enumerate(self.system.caps):
             if "noc" in cap.per and "gender" in cap.per and cap.kind in (None, "quota"):
                 for quota in self.system.quotas:

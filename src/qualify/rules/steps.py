@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
 
 from pydantic import Field, model_validator
 
@@ -60,7 +60,8 @@ _R = TypeVar("_R", bound=Callable[..., None])
 
 def step_type(model: _M) -> _M:
     """Register a step model under its ``type`` literal (the one place the name is written)."""
-    (name,) = model.model_fields["type"].annotation.__args__  # type: ignore[union-attr]
+    fields: dict[str, Any] = model.__pydantic_fields__
+    (name,) = get_args(fields["type"].annotation)
     if name in STEP_TYPES:
         raise RuntimeError(f"step type '{name}' registered twice")
     STEP_TYPES[name] = StepType(name, model)
