@@ -102,8 +102,9 @@ def _read_struck(path: Path, rows: list[PublishedRow], columns: list[str], summa
             errors.add(csv_row.line, "row", f"found '{number}', expected the row number of a row of {summary_path} "
                                             f"(one of {', '.join(by_number)})")
         elif pointed is not None and pointed.noc != noc:
-            errors.add(csv_row.line, "noc", f"found '{noc}', expected '{pointed.noc}' (the NOC of row {number} of "
-                                            f"{summary_path}, the row this line points at)")
+            errors.add(csv_row.line, "noc", f"found '{noc}', expected '{pointed.noc}' (the NOC of the Summary row "
+                                            f"numbered {number}, {summary_path} row {pointed.line}, which this line "
+                                            "points at)")
         elif noc not in by_noc:
             errors.add(csv_row.line, "noc", f"found '{noc}', expected an NOC that has a row in the summary")
         elif column not in columns:

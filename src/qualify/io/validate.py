@@ -65,7 +65,8 @@ def _list_spec(path: Path, kind: str, system: System | None) -> ListSpec:
                 return spec
     columns = set(read_header(path))
     return ListSpec(id=path.stem, title=path.name, gender=Gender.MEN, kind="race" if kind == "race" else "ranking",
-                    entry="athlete" if kind == "athlete-list" or "athlete" in columns else "noc", file=path.name,
+                    entry="athlete" if kind == "athlete-list" or (kind == "race" and "athlete" in columns) else "noc",
+                    file=path.name,
                     needs_continent="continent" in columns, needs_points=kind != "race")
 
 
