@@ -645,3 +645,14 @@ def test_bundled_every_continent_reading_gives_switzerland_the_european_place():
     relay_nocs = [p.noc for p in allocation.active_places() if p.pathway == "relay-ranking" and p.gender is M]
     assert relay_nocs == ["AUT", "GER", "NOR", "SVK", "POL"]
 
+
+
+def test_each_gender_quota_limits_its_own_gender_only():
+    # Quotas of 3 men and 1 woman, at most 2 per NOC and gender. The men's walk fills 3 (ESP, ESP, FRA); the
+    # women's walk stops after 1 (ESP). A women's quota that also counted men would have stopped the men at 1.
+    men = athletes("men", "M", [(1, "A1", "ESP", 40), (2, "A2", "ESP", 30), (3, "A3", "FRA", 20), (4, "A4", "SUI", 10)])
+    women = athletes("women", "W", [(1, "B1", "ESP", 40), (2, "B2", "FRA", 30)])
+    allocation = run([walk("m", "men", GRANT_M, until_full=True), walk("w", "women", GRANT_W, until_full=True)],
+                     men, women, quotas=(3, 1))
+    assert held(allocation, "m") == [("ESP", "M", "A1"), ("ESP", "M", "A2"), ("FRA", "M", "A3")]
+    assert held(allocation, "w") == [("ESP", "W", "B1")]

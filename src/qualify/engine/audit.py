@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qualify.engine.caps import system_caps
+from qualify.engine.caps import event_caps, system_caps
 from qualify.errors import Breach
 from qualify.model.allocation import Place
 from qualify.model.common import Gender
@@ -75,6 +75,7 @@ class Auditor:
     def __init__(self, system: System) -> None:
         self.system = system
         self.caps = system_caps(system)
+        self.event_maxima = {cap.id for cap in event_caps(system.events)}
         self.neutral = frozenset(system.neutral_codes)
         self.rules = system.athletes
         self.exceed_host_steps = {s.id for s in system.steps
@@ -98,12 +99,14 @@ class Auditor:
             for place in pool:
                 if cap.events is not None and place.event not in cap.events:
                     continue
+                if cap.gender is not None and place.gender is not cap.gender:
+                    continue
                 if cap.applies_to != "all" and (place.noc in self.neutral) != (cap.applies_to == "neutral"):
                     continue
                 key = tuple(_value(place, name) for name in cap.per)
                 held[key] += 1
                 # An event maximum may be passed by a host place granted on top of it ("exceed"), by no other.
-                if place.pathway in self.exceed_host_steps and "noc" not in cap.per:
+                if place.pathway in self.exceed_host_steps and cap.id in self.event_maxima:
                     on_top[key] += 1
             for key, count in held.items():
                 allowed = cap.max + on_top[key]

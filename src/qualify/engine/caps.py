@@ -20,8 +20,8 @@ class CapBreach:
 
 def quota_caps(quotas: tuple[Quota, ...]) -> list[Cap]:
     """Gender quotas behave as totals over athlete-quota places."""
-    return [Cap(id=f"quota-{q.gender.value}", max=q.places, per=("gender",), kind="quota", clause=q.clause,
-                events=None)
+    return [Cap(id=f"quota-{q.gender.value}", max=q.places, per=("gender",), kind="quota", gender=q.gender,
+                clause=q.clause, events=None)
             for q in quotas]
 
 
@@ -35,6 +35,8 @@ def event_caps(events: tuple[Event, ...]) -> list[Cap]:
 def cap_counts(cap: Cap, place: Place, neutral_codes: frozenset[str] | tuple[str, ...]) -> bool:
     """Whether ``place`` counts towards ``cap`` (its kind, its events, and whose places the cap limits)."""
     if cap.kind is not None and place.kind != cap.kind:
+        return False
+    if cap.gender is not None and place.gender is not cap.gender:
         return False
     if cap.applies_to != "all" and (place.noc in neutral_codes) != (cap.applies_to == "neutral"):
         return False

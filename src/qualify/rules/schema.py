@@ -37,7 +37,7 @@ class Cap(Strict):
     """At most ``max`` active places sharing the same values of ``per``.
 
     ``per`` without ``noc`` makes a total (an event or gender ceiling); with ``noc`` a per-NOC limit.
-    ``kind`` and ``events`` restrict which places count; ``applies_to`` which holders: every NOC and neutral
+    ``kind``, ``events`` and ``gender`` restrict which places count; ``applies_to`` which holders: every NOC and neutral
     entry (``all``), only neutral entries (``neutral``, e.g. "one neutral skater per distance") or only nations.
     """
 
@@ -46,6 +46,7 @@ class Cap(Strict):
     per: tuple[Literal["noc", "gender", "event"], ...]
     kind: PlaceKind | None = None
     events: tuple[str, ...] | None = None
+    gender: Gender | None = None  # count only this gender's places (a gender quota is such a cap)
     applies_to: Literal["all", "neutral", "nations"] = "all"
     clause: str
 

@@ -562,6 +562,8 @@ class _Checks:
 def _cap_counts(cap: Cap, template: PlaceTemplate) -> bool:
     if cap.kind is not None and template.kind != cap.kind:
         return False
+    if cap.gender is not None and template.gender is not cap.gender:
+        return False
     return cap.events is None or template.event in cap.events
 
 
