@@ -184,8 +184,8 @@ def test_allocate_stops_at_the_step_that_broke_a_cap(broken_walk):
     # SUI holds 2 men (the relay ranking's man and Kistler, 1st on the men's sprint list): the broken runner adds
     # two more, so the men's total is 20 of 18 and SUI's 4 of 2.
     assert caught.value.lines() == [
-        f"audit: after step 'sprint-ranking-M', the men's quota is broken: the allocation holds 20 men's quota places, "
-        f"at most 18 [Qualification rules ¶1: 18 male athletes]",
+        "audit: after step 'sprint-ranking-M', the men's quota is broken: the allocation holds 20 men's quota places, "
+        "at most 18 [Qualification rules ¶1: 18 male athletes]",
         f"audit: after step 'sprint-ranking-M', cap 'noc-gender' is broken: SUI holds 4 men's places, at most 2 "
         f"[{SKI_CAP}]"]
 
@@ -202,8 +202,8 @@ def test_a_reallocation_that_breaks_a_cap_is_caught_after_the_reallocation(monke
     with pytest.raises(AuditError) as caught:
         allocate(SKI, inputs.lists, nocs=NOCS)
     assert caught.value.lines() == [
-        f"audit: after step 'reallocation', the women's quota is broken: the allocation holds 19 women's quota "
-        f"places, at most 18 [Qualification rules ¶1: 18 female athletes]",
+        "audit: after step 'reallocation', the women's quota is broken: the allocation holds 19 women's quota "
+        "places, at most 18 [Qualification rules ¶1: 18 female athletes]",
         f"audit: after step 'reallocation', cap 'noc-gender' is broken: ESP holds 3 women's places, at most 2 "
         f"[{SKI_CAP}]"]
     # (the caps in the rule file's order: the gender quotas, then the event maxima, then its own caps)
