@@ -72,23 +72,31 @@ def check_lists(system: System, lists: dict[str, RankingList], race_results: lis
                                 f"{more}: expected each athlete in one gender; were the men's and women's files "
                                 "swapped, or one copied over the other?",
                                 row=_row(seen), field="athlete"))
+    results_file = _results_file(system, lists)
     for result in race_results or []:
         listed = first.get(_key(result.athlete))
         if listed is None or listed.gender is Gender.MIXED:
             continue
         earlier = listed
         if earlier.gender is not result.gender:
-            problems.append(Problem(system.eligibility.results_file if system.eligibility else "eligibility results",
+            problems.append(Problem(results_file,
                                     f"athlete '{result.athlete}' raced as {result.gender.value} here but is on the "
                                     f"{_GENDER_WORDS[earlier.gender]} list ({earlier.where}): expected the same "
                                     "gender in every file", row=result.source_row, field="gender"))
         elif earlier.noc != result.noc:
-            problems.append(Problem(system.eligibility.results_file if system.eligibility else "eligibility results",
+            problems.append(Problem(results_file,
                                     f"athlete '{result.athlete}' raced for {result.noc} here but is listed for "
                                     f"{earlier.noc} ({earlier.where}): expected one NOC per athlete",
                                     row=result.source_row, field="noc"))
     if problems:
         raise InputError(problems)
+
+
+def _results_file(system: System, lists: dict[str, RankingList]) -> str:
+    """The eligibility results file, beside the list files it was read with."""
+    name = system.eligibility.results_file if system.eligibility is not None else "eligibility results"
+    folder = next((Path(r.source).parent for r in lists.values() if r.source), None)
+    return str(folder / name) if folder is not None else name
 
 
 def _row(seen: _Seen) -> int | None:
