@@ -39,10 +39,10 @@ def test_eligibility_results_in_another_gender_or_noc_than_the_lists(data):
         "Courchevel,senior,M,Maximilien Drion,FRA,2,40\n",  # Belgian on the lists, French here
         encoding="utf-8")
     assert errors(lambda: load_inputs(SKI, data, NOCS)) == [
-        f"{data / 'eligibility_results.csv'}, row 2, field 'gender': athlete 'Jon Kistler' raced as W here but is on the men's "
-        f"list ({data / 'wch2025_sprint_men.csv'}, row 4): expected the same gender in every file",
-        f"{data / 'eligibility_results.csv'}, row 3, field 'noc': athlete 'Maximilien Drion' raced for FRA here but is listed for "
-        f"BEL ({data / 'sprint_ranking_men.csv'}, row 3): expected one NOC per athlete"]
+        f"{data / 'eligibility_results.csv'}, row 2, field 'gender': athlete 'Jon Kistler' raced as W here but is "
+        f"on the men's list ({data / 'wch2025_sprint_men.csv'}, row 4): expected the same gender in every file",
+        f"{data / 'eligibility_results.csv'}, row 3, field 'noc': athlete 'Maximilien Drion' raced for FRA here but "
+        f"is listed for BEL ({data / 'sprint_ranking_men.csv'}, row 3): expected one NOC per athlete"]
 
 
 def test_the_unchanged_copy_passes_the_cross_checks(data):
