@@ -111,7 +111,7 @@ def parse_system(document: object, source: str) -> System:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            # Drop the discriminator tag pydantic inserts (e.g. "ranking_walk") from the key path.
+            # Drop the discriminator tag pydantic inserts (a step type's name) from the key path.
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part in _STEP_TYPES))
             problems += [Problem(source, message, key_path=_key_path(loc) or None)
                          for message in _message(error, loc)]

@@ -19,6 +19,7 @@ from qualify.model.nocs import NocRegistry, load_nocs
 from qualify.rules.lists import ListSpec
 from qualify.rules.schema import Cap, Event, System
 from qualify.rules.steps import (
+    STEP_TYPES,
     AdditionalAthleteStep,
     AthleteQuotaStep,
     ContinentalBestStep,
@@ -423,7 +424,8 @@ class _Checks:
     def step_order(self) -> None:
         steps = self.system.steps
         granting = [index for index, step in enumerate(steps) if grants_places(step)]
-        for kind, label in ((AthleteQuotaStep, "athlete_quota"), (ReallocateStep, "reallocate")):
+        for kind in (AthleteQuotaStep, ReallocateStep):
+            label = next(name for name, record in STEP_TYPES.items() if record.model is kind)
             found = [index for index, step in enumerate(steps) if isinstance(step, kind)]
             for index in found[1:]:
                 self.add(f"steps[{index}]", f"a second {label} step (the first is steps[{found[0]}]), expected one")
