@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from qualify.engine import Decline, allocate
 from qualify.engine.athletes import AthleteCounter
+from qualify.engine.audit import Auditor
 from qualify.engine.ledger import Ledger
 from qualify.io.inputs import load_inputs
 from qualify.model.allocation import Allocation, SkipReason
@@ -63,6 +64,8 @@ def lapses(allocation: Allocation) -> list[str]:
 
 def check_invariants(allocation: Allocation, lists, declines=()) -> None:
     places = earned(allocation)
+    # The audit's own counts agree (allocate already ran it after every step; it must also pass on the result).
+    assert Auditor(SYSTEM).check(allocation.places, SYSTEM.steps[-1]) == []
     per_noc_event = Counter((p.noc, p.event) for p in places if p.event is not None)
     for (noc, event), count in per_noc_event.items():
         assert count <= (3 if event in INDIVIDUAL else 1), (noc, event, count)
