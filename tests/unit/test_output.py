@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,9 @@ from typer.testing import CliRunner
 
 from qualify.cli import app
 from qualify.errors import InputError
+from qualify.io.inputs import bundled_data_dir
 from qualify.io.output import check_output_path, choose_format, write_output
 from qualify.io.writers import FORMATS
-from tests.conftest import DATA
 
 
 def error(call) -> list[str]:
@@ -110,10 +111,20 @@ def test_allocate_output_xlsx_without_format_writes_a_workbook(tmp_path):
     assert load_workbook(out).sheetnames == ["Summary", "Places", "Decisions"]
 
 
-def test_allocate_refuses_the_bundled_rule_file_and_data_as_outputs(tmp_path):
+def test_allocate_refuses_the_bundled_rule_file_and_data_as_outputs():
+    # The inputs as this installation reads them (in a plain install the bundled data is the package's copy, not
+    # the repository's data/ folder). Should the refusal ever fail, the files are put back.
     runner = CliRunner(env={"COLUMNS": "250"})
-    men = DATA / "ski-mountaineering-2026" / "sprint_ranking_men.csv"
-    before = men.read_bytes()
-    result = runner.invoke(app, ["allocate", "ski-mountaineering-2026", "--format", "csv", "--output", str(men)])
-    assert result.exit_code == 2
-    assert "a folder this run reads" in result.stderr and men.read_bytes() == before
+    men = bundled_data_dir("ski-mountaineering-2026") / "sprint_ranking_men.csv"
+    rules = Path(str(resources.files("qualify.systems").joinpath("ski-mountaineering-2026.yaml")))
+    for target in (men, rules):
+        before = target.read_bytes()
+        try:
+            result = runner.invoke(app, ["allocate", "ski-mountaineering-2026", "--format", "csv", "--output",
+                                         str(target)])
+            assert result.exit_code == 2, result.output
+            assert "which this run reads" in result.stderr or "a folder this run reads" in result.stderr
+        finally:
+            if target.read_bytes() != before:
+                target.write_bytes(before)
+                pytest.fail(f"{target} was overwritten")
