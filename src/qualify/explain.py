@@ -9,7 +9,7 @@ from qualify.model.allocation import Allocation, Decision, Place, SkipReason
 from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry
 from qualify.model.ranking import RankingList
-from qualify.rules import System
+from qualify.rules import AthleteQuotaStep, System
 
 # Reasons that describe a place the NOC could have had, as opposed to a rule that kept it out of a step.
 MISS_REASONS = {SkipReason.QUOTA_FULL, SkipReason.TIE_LOST, SkipReason.CAP_REACHED, SkipReason.NOT_ELIGIBLE,
@@ -75,7 +75,7 @@ def explain(system: System, allocation: Allocation, lists: dict[str, RankingList
 
 def render_explanation(system: System, explanation: Explanation) -> list[str]:
     lines = [f"{explanation.name} ({explanation.noc}) in {system.sport}, {system.edition}"]
-    derived_steps = {step.id for step in system.steps if step.type == "athlete_quota"}
+    derived_steps = {step.id for step in system.steps if isinstance(step, AthleteQuotaStep)}
     for story in explanation.stories:
         label = story.gender.label
         lines.append("")

@@ -2,8 +2,10 @@
 
 Each case is a file ``NAME.csv`` or ``NAME.yaml`` (or a folder ``NAME/`` holding the file named by a ``# file:``
 line) with ``NAME.expected`` beside it: the exact stderr lines of ``qualify validate``, ``{path}`` standing for the
-file and ``{dir}`` for its folder. ``# args:`` gives extra options (``--kind``, ``--system``); other ``#`` lines
-say what the case is about. Every case must exit with code 2, print nothing on stdout and no traceback.
+file and ``{dir}`` for its folder. ``# args:`` gives extra options (``--kind``, ``--system``); ``# command:`` runs
+another command instead (cases across files: ``allocate SYSTEM --data {dir}``); ``# exit:`` another exit code than
+2 (3: an audit breach); other ``#`` lines say what the case is about. Every case must exit with its code, print
+nothing on stdout and no traceback.
 
 The CLI runs in a real process (``python -m qualify.cli``), so what is checked is what a user sees. The
 processes are started together, a few at a time, so the corpus costs seconds, not a minute.
@@ -34,6 +36,8 @@ class Case:
     path: Path  # the file given to qualify validate
     args: tuple[str, ...]
     expected: tuple[str, ...]
+    command: tuple[str, ...] | None = None  # instead of "validate PATH ARGS"
+    exit: int = 2
 
 
 def load_cases(folder: Path) -> list[Case]:
@@ -41,14 +45,18 @@ def load_cases(folder: Path) -> list[Case]:
     for spec in sorted(folder.glob("*.expected")):
         lines = spec.read_text(encoding="utf-8").splitlines()
         options = dict(line[2:].split(": ", 1) for line in lines if line.startswith("# ") and ": " in line
-                       and line[2:].split(": ", 1)[0] in ("args", "file"))
+                       and line[2:].split(": ", 1)[0] in ("args", "file", "command", "exit"))
         name = spec.stem
         if "file" in options:
             path = folder / name / options["file"]
         else:
             [path] = [p for p in folder.glob(f"{name}.*") if p.suffix != ".expected"]
-        expected = tuple(line.format(path=path, dir=path.parent) for line in lines if not line.startswith("#"))
-        cases.append(Case(name, path, tuple(shlex.split(options.get("args", ""))), expected))
+        def fill(text: str, path: Path = path) -> str:
+            return text.replace("{path}", str(path)).replace("{dir}", str(path.parent))
+        expected = tuple(fill(line) for line in lines if not line.startswith("#"))
+        command = tuple(fill(part) for part in shlex.split(options["command"])) if "command" in options else None
+        cases.append(Case(name, path, tuple(shlex.split(options.get("args", ""))), expected, command,
+                          int(options.get("exit", "2"))))
     return cases
 
 
@@ -64,7 +72,7 @@ GOOD_CASES = load_cases(GOOD)
 
 def run_all(cases: list[Case]) -> dict[str, subprocess.CompletedProcess]:
     with ThreadPoolExecutor(max_workers=4) as pool:
-        done = pool.map(lambda case: qualify("validate", case.path, *case.args), cases)
+        done = pool.map(lambda case: qualify(*(case.command or ("validate", case.path, *case.args))), cases)
         return {case.name: result for case, result in zip(cases, done, strict=True)}
 
 
@@ -89,7 +97,7 @@ def test_the_corpus_covers_every_input_kind():
 def test_bad_input_is_reported_exactly(case, bad_results):
     result = bad_results[case.name]
     assert "Traceback" not in result.stderr + result.stdout
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == case.exit, result.stderr
     assert result.stdout == ""
     assert result.stderr.splitlines() == list(case.expected)
 
@@ -142,12 +150,12 @@ def test_failed_allocate_leaves_an_existing_output_untouched(broken_data, tmp_pa
 
 
 def test_failed_allocate_creates_no_output(broken_data, tmp_path):
+    (tmp_path / "new").mkdir()
     out = tmp_path / "new" / "out.json"
     result = qualify("allocate", SYSTEM, "--data", broken_data, "--format", "json", "--output", out)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == broken_lines(broken_data)
-    assert not out.exists()
-    assert not out.parent.exists() or not any(out.parent.iterdir())
+    assert not any(out.parent.iterdir())
 
 
 def test_the_unbroken_copy_allocates(tmp_path):
@@ -158,3 +166,24 @@ def test_the_unbroken_copy_allocates(tmp_path):
     result = qualify("allocate", SYSTEM, "--data", data, "--format", "json", "--output", out)
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").rstrip().endswith("}")
+
+
+def test_refused_outputs_leave_every_file_as_it_was(bad_results):
+    # The output cases ran (bad_results) and were refused: the input named as --output still holds the bundled
+    # data, byte for byte, and no case wrote or created anything in its folder.
+    assert bad_results["output_onto_an_input"].returncode == 2
+    target = HERE / "output_onto_an_input" / "sprint_ranking_men.csv"
+    assert target.read_bytes() == (DATA / SYSTEM / "sprint_ranking_men.csv").read_bytes()
+    for case in ("output_onto_an_input", "output_to_a_folder", "output_format_mismatch", "output_below_a_file",
+                 "output_missing_folder"):
+        names = sorted(p.name for p in (HERE / case).iterdir())
+        assert not [n for n in names if n.startswith(".") or n.startswith("allocation")], (case, names)
+    assert not (HERE / "output_missing_folder" / "missing").exists()
+    assert (HERE / "output_below_a_file" / "summary.md").read_bytes() == b""
+
+
+def test_the_corpus_covers_every_class_of_issue_8():
+    names = {case.name for case in BAD}
+    for prefix in ("rules_duplicate_", "rules_host_", "crossfile_", "output_"):
+        assert any(name.startswith(prefix) for name in names), prefix
+    assert sum(1 for case in BAD if case.command is not None) >= 10

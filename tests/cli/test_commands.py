@@ -80,7 +80,7 @@ def test_allocate_xlsx(invoke, tmp_path):
     out = tmp_path / "f.xlsx"
     result = invoke("allocate", SYSTEM, "--format", "xlsx", "--output", out)
     ok(result)
-    assert result.stderr.strip() == f"wrote {out}"
+    assert result.stderr.strip() == f"wrote {out} (xlsx)"
     book = load_workbook(out)
     assert "Summary" in book.sheetnames
     last = [cell.value for cell in list(book["Summary"].iter_rows())[-1]]
@@ -88,6 +88,7 @@ def test_allocate_xlsx(invoke, tmp_path):
 
 
 def test_allocate_output_file_holds_what_stdout_would(invoke, tmp_path):
+    (tmp_path / "sub").mkdir()
     out = tmp_path / "sub" / "allocation.json"
     ok(invoke("allocate", SYSTEM, "--format", "json", "--output", out))
     assert out.read_text(encoding="utf-8") == ok(invoke("allocate", SYSTEM, "--format", "json"))

@@ -15,6 +15,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from qualify.engine import Decline, allocate
+from qualify.engine.audit import Auditor
 from qualify.explain import explain
 from qualify.model.allocation import Allocation
 from qualify.model.common import Gender
@@ -45,6 +46,8 @@ def lapses(allocation: Allocation) -> list[str]:
 
 def check_invariants(allocation: Allocation, declines=()) -> None:
     places = active(allocation)
+    # The audit's own counts agree (allocate already ran it after every step; it must also pass on the result).
+    assert Auditor(SYSTEM).check(allocation.places, SYSTEM.steps[-1]) == []
     per_noc = Counter((p.noc, p.gender) for p in places)
     assert all(count <= PER_NOC for count in per_noc.values()), per_noc
     per_gender = Counter(p.gender for p in places)

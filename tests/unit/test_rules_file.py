@@ -13,6 +13,7 @@ from qualify.errors import InputError
 from qualify.rules import bundled_system_ids, load_system, load_system_file
 
 STEP_TYPES = ("continental_best", "host_guarantee", "ranking_walk", "reallocate")
+LISTS = "wch-mixed-relay, mixed-relay-ranking, wch-sprint-M, wch-sprint-W, sprint-ranking-M, sprint-ranking-W"
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +86,8 @@ def test_step_using_an_unknown_list(tmp_path, document):
     index = step_index(document, "relay-ranking")
     document["steps"][index]["list"] = "no-such-list"
     path = write(tmp_path, document)
-    [line] = error_lines(path)
-    assert line.startswith(f"{path}: ")
-    assert line.endswith("step 'relay-ranking' uses unknown list 'no-such-list'")
+    # The key path names the value to fix, and the known lists are listed.
+    assert error_lines(path) == [f"{path}, steps[{index}].list: unknown list 'no-such-list', expected one of {LISTS}"]
 
 
 def test_ranking_walk_with_two_stop_rules(tmp_path, document):
@@ -108,7 +108,7 @@ def test_validator_messages_carry_no_pydantic_prefix(tmp_path, document, broken)
         document["steps"][index]["until_full"] = True
     path = write(tmp_path, document)
     expected = {
-        "unknown list": f"{path}: step 'relay-ranking' uses unknown list 'no-such-list'",
+        "unknown list": f"{path}, steps[{index}].list: unknown list 'no-such-list', expected one of {LISTS}",
         "two stop rules": f"{path}, steps[{index}]: give exactly one of take, until_nocs, until_full",
     }[broken]
     assert error_lines(path) == [expected]

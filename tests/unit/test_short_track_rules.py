@@ -22,6 +22,7 @@ from collections import Counter
 import pytest
 
 from qualify.engine import Decline, allocate
+from qualify.errors import AuditError
 from qualify.io.season import read_season
 from qualify.model.allocation import Allocation, Place, PlaceStatus, SkipReason
 from qualify.model.common import Gender
@@ -189,14 +190,36 @@ def test_women_are_counted_apart_from_men():
 
 # --- neutral athletes -----------------------------------------------------------------------------------
 
-def test_neutral_athletes_take_at_most_one_man_and_one_woman():
-    places = (holding("AIN", M_1000m=2, M_1500m=2, W_500m=2, W_1000m=3)
+def test_given_neutral_places_beyond_one_per_distance_are_refused_by_the_audit():
+    # AIN with two places in a distance would need two skaters: the neutral caps (one start per distance) and the
+    # neutral limit (one man, one woman) are broken by the places given, before any step runs.
+    places = (holding("AIN", M_1000m=2, M_1500m=1, W_500m=1, W_1000m=1)
               + holding("LAT", M_1000m=2, M_1500m=2, W_500m=2, W_1000m=3))
-    allocation = run(places)
-    # LAT, same places, no relay: men max(2, 2) = 2, women max(2, 3) = 3.
-    assert (athletes(allocation, "LAT", M), athletes(allocation, "LAT", W)) == (2, 3)
-    # AIN would have the same 2 + 3, but neutral athletes are capped at one per gender.
-    assert (athletes(allocation, "AIN", M), athletes(allocation, "AIN", W)) == (1, 1)
+    with pytest.raises(AuditError) as caught:
+        run(places)
+    clause = "Quota allocation note: neutral athletes enter one skater per distance"
+    neutral = "Quota allocation note: Russia may qualify at most one male and one female skater as neutrals"
+    assert caught.value.lines() == [
+        f"audit: in the given places, cap 'neutral-individual-event' is broken: AIN holds 2 starting places in "
+        f"M-1000m, at most 1 [{clause}]",
+        f"audit: in the given places, the neutral limit is broken: AIN's men's places need 2 athletes, at most 1 "
+        f"[{neutral}]"]
+
+
+def test_neutral_entries_take_one_place_per_distance_in_the_walk():
+    # Men's 500 m SOQC: AIN #1 rank 1, AIN #2 rank 2, KOR #1 rank 3, AIN #3 rank 4, KOR #2 rank 5. AIN #2 and #3
+    # are passed over by the neutral cap (one skater per distance), KOR takes the next places.
+    ranking = soqc("soqc-M-500m", [(1, "AIN", 1), (2, "AIN", 2), (3, "KOR", 1), (4, "AIN", 3), (5, "KOR", 2)])
+    allocation = run(ranking_lists=lists(ranking, soqc("soqc-M-relay", [(1, "AIN"), (2, "KOR")]),
+                                         soqc("soqc-X-mixed-relay", [(1, "AIN"), (2, "KOR")])))
+    event = [(p.noc, p.rank) for p in places_of(allocation, event="M-500m") if p.pathway == "soqc-M-500m"]
+    assert event == [("AIN", 1), ("KOR", 3), ("KOR", 5)]
+    capped = [(d.noc, d.rank, d.reason) for d in decisions(allocation, "soqc-M-500m") if d.noc == "AIN"]
+    assert capped == [("AIN", 2, SkipReason.CAP_REACHED), ("AIN", 4, SkipReason.CAP_REACHED)]
+    # No relay team for the neutral entry (first on the men's relay SOQC): KOR takes the first team.
+    relay = [p.noc for p in places_of(allocation, event="M-relay") if p.pathway == "soqc-M-relay"]
+    assert relay == ["KOR"]
+    assert (athletes(allocation, "AIN", M), athletes(allocation, "AIN", W)) == (1, 0)
 
 
 def test_neutral_places_as_in_2026_give_one_man_and_one_woman():

@@ -585,31 +585,48 @@ def relay_list_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
-def test_bundled_host_man_declined_goes_to_european_rank_12():
+def test_bundled_unused_host_quota_goes_whole_to_european_rank_12():
     system, lists, nocs = bundled()
-    allocation = allocate(system, lists, declines=[Decline("ITA", M)], nocs=nocs)
+    allocation = allocate(system, lists, declines=[Decline("ITA", M, step="host"), Decline("ITA", W, step="host")],
+                          nocs=nocs)
     # mixed_relay_ranking.csv, European rows in rank order: 1 ESP, 2 SUI, 3 FRA, 4 AUT, 5 ITA, 6 GER, 7 NOR,
     # 10 SVK, 11 POL, 12 UNNAMED-EUR-12 (8 CHN and 9 USA are not European). wch2025_mixed_relay.csv: FRA 1,
     # ESP 2 (SUI 3 gets nothing: take 2) -> FRA, ESP are excluded as World Championship relay NOCs. SUI, AUT,
-    # GER, NOR, SVK, POL hold places from the relay ranking; ITA is the decliner. Next: UNNAMED-EUR-12.
+    # GER, NOR, SVK, POL hold places from the relay ranking; ITA is the decliner. Next: UNNAMED-EUR-12, which
+    # receives the host's man and woman together, as one grant: a relay team.
     rows = relay_list_rows()
     european = [r["noc"] for r in rows if r["continent"] == "Europe"]
     assert european[:10] == ["ESP", "SUI", "FRA", "AUT", "ITA", "GER", "NOR", "SVK", "POL", "UNNAMED-EUR-12"]
     assert next(r["rank"] for r in rows if r["noc"] == "UNNAMED-EUR-12") == "12"
 
-    new = only([p for p in allocation.active_places() if p.reallocated_from == "ITA"])
-    assert (new.noc, new.gender, new.rank, new.list, new.pathway) == (
-        "UNNAMED-EUR-12", M, 12, "mixed-relay-ranking", "reallocation")
-    declined = only([p for p in allocation.places if not p.active])
-    assert (declined.noc, declined.gender, declined.pathway) == ("ITA", M, "host")
-    # Italy keeps its host woman and Giulia Murada's sprint-list place; the men's total stays 18.
+    new = [p for p in allocation.active_places() if p.reallocated_from == "ITA"]
+    assert [(p.noc, p.gender, p.rank, p.list, p.pathway) for p in new] == [
+        ("UNNAMED-EUR-12", M, 12, "mixed-relay-ranking", "reallocation"),
+        ("UNNAMED-EUR-12", W, 12, "mixed-relay-ranking", "reallocation")]
+    assert new[0].grant == new[1].grant
+    declined = [(p.noc, p.gender, p.pathway) for p in allocation.places if not p.active]
+    assert declined == [("ITA", M, "host"), ("ITA", W, "host")]
+    # Italy keeps Giulia Murada's sprint-list place; the totals stay 18 and 18.
     assert sorted((p.pathway, p.athlete or "") for p in allocation.active_places()
-                  if p.noc == "ITA") == [("host", ""), ("sprint-ranking-W", "Giulia Murada")]
+                  if p.noc == "ITA") == [("sprint-ranking-W", "Giulia Murada")]
     assert sum(1 for p in allocation.active_places() if p.gender is M) == 18
+    assert sum(1 for p in allocation.active_places() if p.gender is W) == 18
     skipped = {(d.noc, d.reason) for d in allocation.decisions if d.step == "reallocation"}
     assert {("ESP", SkipReason.EXCLUDED), ("FRA", SkipReason.EXCLUDED), ("ITA", SkipReason.DECLINED)} <= skipped
     for noc in ("SUI", "AUT", "GER", "NOR", "SVK", "POL"):
         assert (noc, SkipReason.ALREADY_QUALIFIED) in skipped
+
+
+def test_bundled_host_man_declined_alone_goes_down_the_mens_sprint_list():
+    system, lists, nocs = bundled()
+    allocation = allocate(system, lists, declines=[Decline("ITA", M)], nocs=nocs)
+    # Italy keeps its host woman, so it still uses its (relay) quota: the man given up is an ordinary men's place,
+    # reallocated by the gender-specific rule down sprint_ranking_men.csv. Ranks 1-4 (Kistler, Drion, Filippov,
+    # Klette) hold places; 5 Baldini is Italian (the decliner); 6 Andreas Mayer (AUT) takes it.
+    new = only([p for p in allocation.active_places() if p.reallocated_from == "ITA"])
+    assert (new.noc, new.gender, new.athlete, new.rank, new.list) == (
+        "AUT", M, "Andreas Mayer", 6, "sprint-ranking-M")
+    assert sum(1 for p in allocation.active_places() if p.gender is M) == 18
 
 
 def test_bundled_every_continent_reading_gives_switzerland_the_european_place():
@@ -628,3 +645,14 @@ def test_bundled_every_continent_reading_gives_switzerland_the_european_place():
     relay_nocs = [p.noc for p in allocation.active_places() if p.pathway == "relay-ranking" and p.gender is M]
     assert relay_nocs == ["AUT", "GER", "NOR", "SVK", "POL"]
 
+
+
+def test_each_gender_quota_limits_its_own_gender_only():
+    # Quotas of 3 men and 1 woman, at most 2 per NOC and gender. The men's walk fills 3 (ESP, ESP, FRA); the
+    # women's walk stops after 1 (ESP). A women's quota that also counted men would have stopped the men at 1.
+    men = athletes("men", "M", [(1, "A1", "ESP", 40), (2, "A2", "ESP", 30), (3, "A3", "FRA", 20), (4, "A4", "SUI", 10)])
+    women = athletes("women", "W", [(1, "B1", "ESP", 40), (2, "B2", "FRA", 30)])
+    allocation = run([walk("m", "men", GRANT_M, until_full=True), walk("w", "women", GRANT_W, until_full=True)],
+                     men, women, quotas=(3, 1))
+    assert held(allocation, "m") == [("ESP", "M", "A1"), ("ESP", "M", "A2"), ("FRA", "M", "A3")]
+    assert held(allocation, "w") == [("ESP", "W", "B1")]

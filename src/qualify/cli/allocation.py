@@ -22,13 +22,15 @@ from qualify.cli.common import (
     errors,
     fail,
     input_banner,
+    input_paths,
     run_allocation,
     synthetic_banner,
 )
-from qualify.errors import InputError
+from qualify.errors import AuditError, InputError
 from qualify.explain import explain, render_explanation, wrap_explanation
+from qualify.io.output import EXTENSIONS, check_output_path, choose_format, write_output
 from qualify.io.published import compare, read_published_summary
-from qualify.io.writers import FORMATS, print_tables, render, write_atomically
+from qualify.io.writers import FORMATS, print_tables, render
 from qualify.model.nocs import load_nocs
 
 
@@ -38,43 +40,45 @@ def allocate_command(
     data: DataOpt = None,
     decline: DeclineOpt = None,
     declines: DeclinesFileOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (atomically).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(FORMATS)} (default: told by the "
+                                                              "--output extension, else a table).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this new or earlier output file "
+                                                                 f"(atomically; {', '.join(sorted(EXTENSIONS))}); "
+                                                                 "never an input, never in a missing folder.")] = None,
     season: SeasonOpt = None,
     as_of: AsOfOpt = None,
     points: PointsOpt = None,
     places: PlacesOpt = None,
 ) -> None:
     """Compute the allocation: the Summary by NOC and the Breakdown by pathway."""
-    if fmt not in FORMATS:
-        errors.print(f"error: --format: found '{fmt}', expected one of {', '.join(FORMATS)}", markup=False)
-        raise typer.Exit(code=2)
-    if fmt == "xlsx" and output is None:
-        errors.print("error: --format xlsx needs --output FILE", markup=False)
-        raise typer.Exit(code=2)
+    read = input_paths(system, data, season, points, places, declines)
     try:
+        chosen = choose_format(fmt, output, FORMATS)
+        if output is not None:
+            check_output_path(output, read)  # before the work: a bad target fails fast
         rules, inputs, allocation = run_allocation(system, data, decline, declines, season=season, as_of=as_of,
                                                    points=points, places=places)
-    except InputError as exc:
+        nocs = load_nocs()
+        banner = input_banner(inputs)
+        if chosen == "table" and output is None:
+            console.print(banner, style="bold red" if inputs.notice else None, markup=False, highlight=False)
+            print_tables(console, rules, allocation, nocs)
+            return
+        if chosen == "json":
+            # "notice" keeps meaning synthetic data; what the allocation is based on is its own field.
+            content = render("json", rules, allocation, nocs, banner=synthetic_banner(inputs), basis=inputs.basis)
+        else:
+            content = render("markdown" if chosen == "table" else chosen, rules, allocation, nocs,
+                             banner=banner or None)
+        if output is not None:
+            write_output(output, content, [*read, inputs.data_dir])
+            errors.print(f"wrote {output} ({chosen})", markup=False, highlight=False)
+        elif isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+    except (InputError, AuditError) as exc:
         fail(exc)
-    nocs = load_nocs()
-    banner = input_banner(inputs)
-    if fmt == "table" and output is None:
-        console.print(banner, style="bold red" if inputs.notice else None, markup=False, highlight=False)
-        print_tables(console, rules, allocation, nocs)
-        return
-    if fmt == "json":
-        # "notice" keeps meaning synthetic data; what the allocation is based on is its own field.
-        content: str | bytes = render("json", rules, allocation, nocs, banner=synthetic_banner(inputs),
-                                      basis=inputs.basis)
-    else:
-        content = render("markdown" if fmt == "table" else fmt, rules, allocation, nocs, banner=banner or None)
-    if output is not None:
-        write_atomically(output, content)
-        errors.print(f"wrote {output}", markup=False)
-    else:
-        assert isinstance(content, str)  # xlsx goes to --output only (checked above)
-        sys.stdout.write(content)
 
 
 @app.command("explain")
@@ -97,7 +101,7 @@ def explain_command(
             raise InputError.single("NOC", f"unknown NOC code '{noc}'")
         rules, inputs, allocation = run_allocation(system, data, decline, declines, season=season, as_of=as_of,
                                                    points=points, places=places)
-    except InputError as exc:
+    except (InputError, AuditError) as exc:
         fail(exc)
     console.print(input_banner(inputs), markup=False, highlight=False, soft_wrap=not console.is_terminal)
     # A terminal gets lines wrapped to its width; a pipe gets each line whole (see wrap_explanation).
@@ -125,7 +129,7 @@ def compare_command(
         rules, _, allocation = run_allocation(system, data, decline, declines, season=season, as_of=as_of,
                                                    points=points, places=places)
         table = read_published_summary(published, rules, nocs)
-    except InputError as exc:
+    except (InputError, AuditError) as exc:
         fail(exc)
     mismatches = compare(rules, allocation, table, nocs)
     cells = len(table.rows) * len(table.columns)

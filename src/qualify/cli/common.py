@@ -1,21 +1,31 @@
-"""What every command shares: the app, the consoles, the input options, and turning input errors into exit 2."""
+"""What every command shares: the app, the consoles, the input options, and turning errors into exit codes.
+
+Exit codes: 0 done, 1 a comparison found differences, 2 a problem with the user's input (files, options, rule
+file, output path), 3 an allocation that breaks its own rules (the audit; a rule-file or engine inconsistency).
+Every error is printed as one line per problem on stderr, and nothing is written.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
+from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console, ConsoleDimensions
 
 from qualify.engine import Decline, allocate
-from qualify.errors import InputError
+from qualify.errors import AuditError, InputError
+from qualify.io.crosscheck import check_options
 from qualify.io.declines import parse_decline, read_declines_file
-from qualify.io.inputs import SystemInputs, load_inputs
+from qualify.io.inputs import SystemInputs, bundled_data_dir, load_inputs
+from qualify.io.output import check_output_path, choose_format, write_output
+from qualify.io.published import STRUCK_FILE
 from qualify.model.allocation import Allocation
 from qualify.model.nocs import load_nocs
-from qualify.rules import System, load_system
+from qualify.rules import System, bundled_system_ids, load_system
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Olympic qualification: compute, explain and export quota allocations.")
@@ -70,17 +80,38 @@ PointsOpt = Annotated[list[str] | None, typer.Option("--points", help="With --se
                                                                      "FILE or ID=FILE; repeatable.")]
 
 
-def fail(exc: InputError) -> None:
+def fail(exc: InputError | AuditError) -> NoReturn:
+    """Print each problem as one line and exit: 2 for input problems, 3 for an audit breach."""
     for line in exc.lines():
         errors.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=exc.EXIT_CODE)
+
+
+def input_paths(system_id: str, data: Path | None, season: Path | None = None, points: list[str] | None = None,
+                places: Path | None = None, declines_file: Path | None = None) -> list[Path]:
+    """Every file and folder a run reads, so that no output ever lands on one."""
+    paths = [path for path in (data, season, places, declines_file) if path is not None]
+    paths += [Path(text.partition("=")[2] or text) for text in points or []]  # FILE or ID=FILE
+    if places is not None:
+        paths.append(places.parent / STRUCK_FILE)
+    if Path(system_id).suffix in {".yaml", ".yml"}:
+        paths.append(Path(system_id))
+    elif system_id in bundled_system_ids():
+        paths.append(Path(str(resources.files("qualify.systems").joinpath(f"{system_id}.yaml"))))
+        try:
+            paths.append(bundled_data_dir(system_id))  # read for defaults, fixed lists and calendars
+        except InputError:
+            pass
+    return paths
 
 
 def run_allocation(system_id: str, data: Path | None, decline: list[str] | None, declines_file: Path | None, *,
                    season: Path | None = None, as_of: str | None = None, points: list[str] | None = None,
                    places: Path | None = None) -> tuple[System, SystemInputs, Allocation]:
+    """Read everything, check it, allocate (with the audit). Raises InputError or AuditError."""
     nocs = load_nocs()
     system = load_system(system_id)
+    check_options(system, places=places)
     inputs = load_inputs(system, data, nocs, season_dir=season, as_of=as_of, points=points, places_file=places)
     declines: list[Decline] = list(inputs.declines)
     declines += [parse_decline(text, system, nocs) for text in decline or []]
@@ -105,3 +136,21 @@ def input_banner(inputs: SystemInputs) -> str:
     return f"{synthetic}. {based}".strip() if synthetic else based
 
 
+def output_format(fmt: str | None, output: Path | None, formats: tuple[str, ...], read: list[Path]) -> str:
+    """The format to write (``--format``, else the ``--output`` extension, else a table), with the output path
+    checked before any work: never an input, never a folder, never in a missing folder."""
+    chosen = choose_format(fmt, output, formats)
+    if output is not None:
+        check_output_path(output, read)
+    return chosen
+
+
+def emit(content: str | bytes, output: Path | None, read: list[Path], chosen: str) -> None:
+    """Write to ``--output`` through the one safe writer, or to stdout."""
+    if output is not None:
+        write_output(output, content, read)
+        errors.print(f"wrote {output} ({chosen})", markup=False, highlight=False)
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)

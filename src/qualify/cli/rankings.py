@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,14 +15,15 @@ from qualify.cli.common import (
     SystemArg,
     app,
     console,
-    errors,
+    emit,
     fail,
     input_banner,
+    input_paths,
+    output_format,
 )
 from qualify.errors import InputError
 from qualify.io.inputs import load_inputs
 from qualify.io.standings import RANKING_FORMATS, print_rankings, rankings_csv, rankings_json, rankings_markdown
-from qualify.io.writers import write_atomically
 from qualify.model.nocs import load_nocs
 from qualify.rules import load_system
 
@@ -36,17 +36,20 @@ def rankings_command(
     season: SeasonOpt = None,
     as_of: AsOfOpt = None,
     points: PointsOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(RANKING_FORMATS)}.")] = "table",
+    fmt: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(RANKING_FORMATS)} (default: told "
+                                                              "by the --output extension, else a table).")] = None,
     top: Annotated[int, typer.Option("--top", help="Show the first N entries of each list (0: all); table and "
                                                    "markdown only.")] = 0,
-    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (atomically).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this new or earlier output file "
+                                                                 "(atomically); never an input, never in a missing "
+                                                                 "folder.")] = None,
 ) -> None:
     """The ranking lists as the allocation uses them: read from files, or built from a season (--season), where
     JSON lists the results that counted for each entry."""
     nocs = load_nocs()
     try:
-        if fmt not in RANKING_FORMATS:
-            raise InputError.single("--format", f"found '{fmt}', expected one of {', '.join(RANKING_FORMATS)}")
+        read = input_paths(system, data, season, points)
+        chosen = output_format(fmt, output, RANKING_FORMATS, read)
         if top < 0:
             raise InputError.single("--top", f"found {top}, expected 0 (all) or more")
         rules = load_system(system)
@@ -58,19 +61,15 @@ def rankings_command(
         fail(exc)
     shown = [ranking for ranking in inputs.lists.values() if list_id is None or ranking.id == list_id]
     banner = input_banner(inputs)
-    if fmt == "table" and output is None:
+    if chosen == "table" and output is None:
         console.print(banner, style="bold red" if inputs.notice else None, markup=False, highlight=False)
         print_rankings(console, rules, shown, inputs.built, nocs, top=top or None, synthetic=bool(inputs.notice))
         return
-    if fmt == "json":
+    if chosen == "json":
         content = rankings_json(rules, shown, inputs.built, nocs, basis=inputs.basis, notice=inputs.notice,
                                 as_of=inputs.as_of)
-    elif fmt == "csv":
+    elif chosen == "csv":
         content = rankings_csv(rules, shown, banner=banner)
     else:
         content = rankings_markdown(rules, shown, inputs.built, nocs, banner=banner, top=top or None)
-    if output is not None:
-        write_atomically(output, content)
-        errors.print(f"wrote {output}", markup=False)
-    else:
-        sys.stdout.write(content)
+    emit(content, output, read, chosen)

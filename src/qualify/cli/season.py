@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qualify.cli.common import DataOpt, PointsOpt, SystemArg, app, console, errors, fail
+from qualify.cli.common import DataOpt, PointsOpt, SystemArg, app, console, emit, fail, input_paths, output_format
 from qualify.diff import diff
-from qualify.errors import InputError
+from qualify.errors import AuditError, InputError
 from qualify.io.inputs import OpenSeason, cut_season, open_season, points_overrides, season_basis
 from qualify.io.standings import (
     SEASON_FORMATS,
@@ -21,21 +20,20 @@ from qualify.io.standings import (
     standings_json,
     standings_markdown,
 )
-from qualify.io.writers import write_atomically
 from qualify.model.nocs import load_nocs
 from qualify.rules import System, load_system
 from qualify.standings import Standing, standing_at
 
 SeasonArg = Annotated[Path, typer.Option("--season", "--results", help="The season folder (calendar.csv and "
                                                                        "results.csv).")]
-FormatOpt = Annotated[str, typer.Option("--format", help=f"One of: {', '.join(SEASON_FORMATS)}.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write to this file (atomically).")]
+FormatOpt = Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(SEASON_FORMATS)} (default: "
+                                                               "told by the --output extension, else a table).")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write to this new or earlier output file "
+                                                                 "(atomically); never an input, never in a missing "
+                                                                 "folder.")]
 
 
-def _open(system_id: str, season: Path, data: Path | None, points: list[str] | None,
-          fmt: str) -> tuple[System, OpenSeason]:
-    if fmt not in SEASON_FORMATS:
-        raise InputError.single("--format", f"found '{fmt}', expected one of {', '.join(SEASON_FORMATS)}")
+def _open(system_id: str, season: Path, data: Path | None, points: list[str] | None) -> tuple[System, OpenSeason]:
     system = load_system(system_id)
     if not system.built_lists:
         raise InputError.single("--season", f"{system.id} builds no list from race results, so it has no standings "
@@ -61,21 +59,13 @@ def _banner(opened: OpenSeason, standing: Standing, season: Path) -> tuple[str, 
     return basis, (f"{notice} (from {season}). " if notice else "") + f"Based on {basis}."
 
 
-def _emit(content: str, output: Path | None) -> None:
-    if output is not None:
-        write_atomically(output, content)
-        errors.print(f"wrote {output}", markup=False)
-    else:
-        sys.stdout.write(content)
-
-
 @app.command("standings")
 def standings_command(
     system: SystemArg,
     season: SeasonArg,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The race after which to stand (default: the last "
                                                               "race with results).")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     top: Annotated[int, typer.Option("--top", help="Entries shown per list (0: all); table and markdown.")] = 10,
     data: DataOpt = None,
     points: PointsOpt = None,
@@ -86,21 +76,24 @@ def standings_command(
     try:
         if top < 0:
             raise InputError.single("--top", f"found {top}, expected 0 (all) or more")
-        rules, opened = _open(system, season, data, points, fmt)
+        read = input_paths(system, data, season, points)
+        chosen = output_format(fmt, output, SEASON_FORMATS, read)
+        rules, opened = _open(system, season, data, points)
         standing = _standing(rules, opened, as_of, "--as-of")
-    except InputError as exc:
+    except (InputError, AuditError) as exc:
         fail(exc)
     basis, banner = _banner(opened, standing, season)
     notice = opened.season.notice
     total = len(opened.season.races)
-    if fmt == "table" and output is None:
+    if chosen == "table" and output is None:
         print_standings(console, standing, nocs, banner=banner, synthetic=bool(notice), total_races=total,
                         top=top or None)
         return
-    if fmt == "json":
-        _emit(standings_json(standing, nocs, basis=basis, notice=notice, total_races=total), output)
+    if chosen == "json":
+        content = standings_json(standing, nocs, basis=basis, notice=notice, total_races=total)
     else:
-        _emit(standings_markdown(standing, nocs, banner=banner, total_races=total, top=top or None), output)
+        content = standings_markdown(standing, nocs, banner=banner, total_races=total, top=top or None)
+    emit(content, output, read, chosen)
 
 
 @app.command("diff")
@@ -111,7 +104,7 @@ def diff_command(
                                                                  "--to).")] = None,
     to_race: Annotated[str | None, typer.Option("--to", help="The later race (default: the last race with "
                                                              "results).")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     data: DataOpt = None,
     points: PointsOpt = None,
     output: OutputOpt = None,
@@ -119,7 +112,9 @@ def diff_command(
     """Per NOC and event, the places gained and lost between two races, each with its cause from the logs."""
     nocs = load_nocs()
     try:
-        rules, opened = _open(system, season, data, points, fmt)
+        read = input_paths(system, data, season, points)
+        chosen = output_format(fmt, output, SEASON_FORMATS, read)
+        rules, opened = _open(system, season, data, points)
         after = _standing(rules, opened, to_race, "--to")
         position = opened.season.position(after.as_of.id)
         if from_race is None:
@@ -131,15 +126,14 @@ def diff_command(
         if opened.season.position(before.as_of.id) >= position:
             raise InputError.single("--from", f"found race '{from_race}', expected a race before '{after.as_of.id}' "
                                               "in the calendar")
-    except InputError as exc:
+    except (InputError, AuditError) as exc:
         fail(exc)
     result = diff(before, after)
     basis, banner = _banner(opened, after, season)
     notice = opened.season.notice
-    if fmt == "table" and output is None:
+    if chosen == "table" and output is None:
         print_diff(console, result, nocs, banner=banner, synthetic=bool(notice))
         return
-    if fmt == "json":
-        _emit(diff_json(result, nocs, basis=basis, notice=notice), output)
-    else:
-        _emit(diff_markdown(result, nocs, banner=banner), output)
+    content = diff_json(result, nocs, basis=basis, notice=notice) if chosen == "json" \
+        else diff_markdown(result, nocs, banner=banner)
+    emit(content, output, read, chosen)

@@ -2,42 +2,60 @@
 
 from __future__ import annotations
 
+# The step-type modules register their runners on import (rules.steps.runner_for).
+from qualify.engine import athlete_steps as _athlete_steps  # noqa: F401
+from qualify.engine import steps as _steps  # noqa: F401
 from qualify.engine.athletes import AthleteCounter
-from qualify.engine.caps import CapChecker, event_caps, quota_caps
+from qualify.engine.audit import Auditor
+from qualify.engine.caps import CapChecker, system_caps
 from qualify.engine.context import Context, Decline
 from qualify.engine.eligibility import EligibilityChecker, RaceResult
-from qualify.engine.runners import RUNNERS
+from qualify.errors import AuditError
 from qualify.model.allocation import Allocation, Place
 from qualify.model.nocs import NocRegistry, load_nocs
 from qualify.model.ranking import RankingList
-from qualify.rules import System
+from qualify.rules import (
+    AdditionalAthleteStep,
+    ContinentalBestStep,
+    HostGuaranteeStep,
+    RankingWalkStep,
+    ReallocateStep,
+    System,
+)
+from qualify.rules.steps import STEP_TYPES
 
 
 def allocate(system: System, lists: dict[str, RankingList], *, declines: list[Decline] | None = None,
              race_results: list[RaceResult] | None = None, nocs: NocRegistry | None = None,
              given_places: list[Place] | None = None, notes: list[str] | None = None) -> Allocation:
-    """Run the system's steps in order.
+    """Run the system's steps in order, auditing the places after each one (see ``engine.audit``).
 
     ``given_places`` (e.g. a published table's starting places) stand in for what the ranking walks would have
     granted: those steps are then skipped and every later step works on the given places.
+    Raises :class:`AuditError` when the places break a rule after some step: never a plausible wrong table.
     """
     nocs = nocs or load_nocs()
-    caps = CapChecker([*quota_caps(system.quotas), *event_caps(system.events), *system.caps],
-                      {q.gender: q.places for q in system.quotas})
+    caps = CapChecker(system_caps(system), frozenset(system.neutral_codes))
+    auditor = Auditor(system)
     ctx = Context(system=system, lists=lists, nocs=nocs, caps=caps,
                   eligibility=EligibilityChecker(system.eligibility, race_results), declines=list(declines or []),
                   athletes=AthleteCounter(system, nocs) if system.athletes is not None else None)
-    has_reallocation = any(step.type == "reallocate" for step in system.steps)
+    has_reallocation = any(isinstance(step, ReallocateStep) for step in system.steps)
     if ctx.declines and not has_reallocation:
         ctx.ledger.warn("declines", "this system has no reallocation step: declines were ignored")
     for note in notes or []:
         ctx.ledger.warn("inputs", note)
     for place in given_places or []:
         ctx.ledger.add(place)
+    if given_places:
+        _raise_breaches(auditor.check(ctx.ledger.places, None))
     for step in system.steps:
-        if given_places and step.type == "ranking_walk":
+        if given_places and isinstance(step, RankingWalkStep):
             continue
-        RUNNERS[step.type](ctx, step)
+        runner = STEP_TYPES[step.type].runner
+        assert runner is not None, f"step type '{step.type}' has no runner"
+        runner(ctx, step)
+        _raise_breaches(auditor.check(ctx.ledger.places, step))
     return Allocation(
         system=system.id,
         places=ctx.ledger.places,
@@ -48,11 +66,16 @@ def allocate(system: System, lists: dict[str, RankingList], *, declines: list[De
     )
 
 
+def _raise_breaches(breaches: list) -> None:
+    if breaches:
+        raise AuditError(breaches)
+
+
 def eligibility_report(system: System, lists: dict[str, RankingList], checker: EligibilityChecker) -> list[dict]:
     """One row per athlete on the system's lists, with the standard met (or why none is)."""
     if system.eligibility is None:
         return []
-    seen = {}
+    seen: dict[tuple, dict] = {}
     for ranking in lists.values():
         for entry in ranking.entries:
             if entry.athlete is None:
@@ -67,19 +90,17 @@ def eligibility_report(system: System, lists: dict[str, RankingList], checker: E
 
 def readings(system: System) -> dict[str, str]:
     """The interpretive switches in force, so every output says which reading produced it."""
-    chosen = {"tie_break": system.tie_break.rule}
+    chosen: dict[str, str] = {"tie_break": system.tie_break.rule}
     for step in system.steps:
-        reading = getattr(step, "reading", None)
-        if reading is not None:
-            chosen[f"{step.id}.reading"] = reading
+        if isinstance(step, ContinentalBestStep):
+            chosen[f"{step.id}.reading"] = step.reading
     if system.eligibility is not None:
         chosen["eligibility.rounding"] = system.eligibility.rounding
     if system.athletes is not None:
         chosen["athletes.ceiling_reading"] = system.athletes.ceiling_reading
     for step in system.steps:
-        for name in ("when_full", "order"):
-            if step.type in ("host_guarantee", "additional_athlete"):
-                value = getattr(step, name, None)
-                if value is not None:
-                    chosen[f"{step.id}.{name}"] = value
+        if isinstance(step, HostGuaranteeStep):
+            chosen[f"{step.id}.when_full"] = step.when_full
+        if isinstance(step, AdditionalAthleteStep):
+            chosen[f"{step.id}.order"] = step.order
     return chosen

@@ -8,7 +8,7 @@ from qualify.engine.ledger import Ledger
 from qualify.model.allocation import Place, PlaceStatus
 from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry
-from qualify.rules import AthleteRules, System
+from qualify.rules import AthleteQuotaStep, AthleteRules, System
 
 DERIVED_KIND = "quota"
 
@@ -25,7 +25,8 @@ class AthleteCounter:
                            for g in (Gender.MEN, Gender.WOMEN)}
         self.team = {g: [e.id for e in system.events if e.gender is g and e.kind == "team"]
                      for g in (Gender.MEN, Gender.WOMEN)}
-        self.derived_steps = {s.id for s in system.steps if s.type == "athlete_quota"}
+        self.derived_steps = {s.id for s in system.steps if isinstance(s, AthleteQuotaStep)}
+        self.neutral_codes = frozenset(system.neutral_codes)
 
     def _by_noc(self, ledger: Ledger, include_declined: bool) -> dict[tuple[str, Gender], list[Place]]:
         """Places per (NOC, gender), built once per ledger version."""
@@ -59,7 +60,7 @@ class AthleteCounter:
         else:
             count = max(starts.values(), default=0)
             why = f"most places in one event ({count})"
-        if self.rules.neutral_max is not None and self.nocs.is_neutral(noc) and count > self.rules.neutral_max:
+        if self.rules.neutral_max is not None and noc in self.neutral_codes and count > self.rules.neutral_max:
             count, why = self.rules.neutral_max, f"neutral athletes: at most {self.rules.neutral_max}"
         return count, why
 

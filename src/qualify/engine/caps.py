@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from qualify.engine.ledger import Ledger
 from qualify.model.allocation import Place
-from qualify.model.common import Gender
-from qualify.rules import Cap, Event, Quota
+from qualify.rules import Cap, Event, Quota, System
 
 
 @dataclass(frozen=True)
@@ -21,8 +20,8 @@ class CapBreach:
 
 def quota_caps(quotas: tuple[Quota, ...]) -> list[Cap]:
     """Gender quotas behave as totals over athlete-quota places."""
-    return [Cap(id=f"quota-{q.gender.value}", max=q.places, per=("gender",), kind="quota", clause=q.clause,
-                events=None)
+    return [Cap(id=f"quota-{q.gender.value}", max=q.places, per=("gender",), kind="quota", gender=q.gender,
+                clause=q.clause, events=None)
             for q in quotas]
 
 
@@ -33,16 +32,29 @@ def event_caps(events: tuple[Event, ...]) -> list[Cap]:
             for e in events if e.places is not None]
 
 
-class CapChecker:
-    def __init__(self, caps: list[Cap], quota_gender: dict[Gender, int]) -> None:
-        self.caps = caps
-        self.quota_gender = quota_gender
+def cap_counts(cap: Cap, place: Place, neutral_codes: frozenset[str] | tuple[str, ...]) -> bool:
+    """Whether ``place`` counts towards ``cap`` (its kind, its events, and whose places the cap limits)."""
+    if cap.kind is not None and place.kind != cap.kind:
+        return False
+    if cap.gender is not None and place.gender is not cap.gender:
+        return False
+    if cap.applies_to != "all" and (place.noc in neutral_codes) != (cap.applies_to == "neutral"):
+        return False
+    return cap.events is None or place.event in cap.events
 
-    @staticmethod
-    def _counts(cap: Cap, place: Place) -> bool:
-        if cap.kind is not None and place.kind != cap.kind:
-            return False
-        return cap.events is None or place.event in cap.events
+
+def system_caps(system: System) -> list[Cap]:
+    """Every limit a system sets: gender quotas, event maxima and the rule file's own caps."""
+    return [*quota_caps(system.quotas), *event_caps(system.events), *system.caps]
+
+
+class CapChecker:
+    def __init__(self, caps: list[Cap], neutral_codes: frozenset[str] = frozenset()) -> None:
+        self.caps = caps
+        self.neutral_codes = neutral_codes
+
+    def _counts(self, cap: Cap, place: Place) -> bool:
+        return cap_counts(cap, place, self.neutral_codes)
 
     def _held(self, ledger: Ledger, cap: Cap) -> Counter:
         def tally(counter: Counter, places: list[Place]) -> Counter:

@@ -41,6 +41,10 @@ class Context:
     declines: list[Decline] = field(default_factory=list)
     athletes: AthleteCounter | None = None
 
+    def is_neutral(self, noc: str) -> bool:
+        """Neutral athletes (the rule file's ``neutral_codes``, e.g. AIN): places bound to the athlete."""
+        return noc in self.system.neutral_codes
+
     def continent(self, noc: str) -> Continent | None:
         """The registry's continent, or for a nation it does not know (a placeholder) the one its list gives."""
         known = self.nocs.continent(noc)

@@ -51,13 +51,15 @@ class EligibilityChecker:
     def _allowed_place(self, standard: EligibilityStandard, starters: int) -> int:
         if standard.top_places is not None:
             return standard.top_places
+        assert standard.top_fraction is not None  # the schema requires one of top_places, top_fraction
         exact = standard.top_fraction * starters
         # Round away float noise (0.8 * 25 is 20.000000000000004) before floor or ceil.
         exact = round(exact, 9)
-        return math.ceil(exact) if self.rules.rounding == "ceil" else math.floor(exact)
+        rounding = self.rules.rounding if self.rules is not None else "floor"
+        return math.ceil(exact) if rounding == "ceil" else math.floor(exact)
 
     def status(self, athlete: str, noc: str, gender: Gender) -> EligibilityStatus:
-        if not self.checking:
+        if not self.checking or self.rules is None:
             return EligibilityStatus(athlete, noc, gender, "not checked", "no race results given")
         results = sorted(self._by_athlete.get((athlete, noc, gender), []), key=lambda r: (r.race, r.rank))
         for standard in self.rules.any_of:

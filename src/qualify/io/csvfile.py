@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,8 +49,28 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_csv(path: Path, *, required: list[str], optional: list[str] | tuple[str, ...] = (),
-             ignore_unknown: bool = False, text: str | None = None) -> CsvTable:
+def _content_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of every line that is not blank and not a '#' comment."""
+    return [(number, line) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a file, told from its header: the most frequent of comma, semicolon and tab."""
+    return max(DELIMITERS, key=header_line.count) if any(d in header_line for d in DELIMITERS) else ","
+
+
+def read_header(path: Path) -> list[str]:
+    """The lower-cased column names of a CSV file, read as :func:`read_csv` reads them ([] for an empty file)."""
+    numbered = _content_lines(read_text(path))
+    if not numbered:
+        return []
+    parsed, _ = parse_rows(numbered[:1], sniff_delimiter(numbered[0][1]))
+    return [name.strip().lower() for name in parsed[0][1]] if parsed else []
+
+
+def read_csv(path: Path, *, required: list[str], optional: Sequence[str] = (), ignore_unknown: bool = False,
+             text: str | None = None) -> CsvTable:
     """Rows keyed by lower-cased header names; the header must hold every required column.
 
     Lines starting with '#' (before or between rows) are comments, kept in ``comments``. Unknown columns are rejected
@@ -57,12 +78,10 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] | tuple[str
     columns nobody reads). ``text`` is the file's content when the caller has already read it.
     """
     text = read_text(path) if text is None else text
-    numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-                if line.strip() and not line.lstrip().startswith("#")]
+    numbered = _content_lines(text)
     if not numbered:
         raise InputError.single(str(path), f"empty file: expected a header with {', '.join(required)}")
-    header_line = numbered[0][1]
-    delimiter = max(DELIMITERS, key=header_line.count) if any(d in header_line for d in DELIMITERS) else ","
+    delimiter = sniff_delimiter(numbered[0][1])
     parsed, error = parse_rows(numbered, delimiter)
     if error is not None:
         raise InputError.single(str(path), f"malformed CSV ({error[1]}), expected {delimiter!r}-separated values "
@@ -70,14 +89,20 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] | tuple[str
     header = [name.strip().lower() for name in parsed[0][1]]
     problems = []
     missing = [name for name in required if name not in header]
-    if missing:
-        problems.append(Problem(str(path), f"missing column(s) {', '.join(missing)}; found {', '.join(header)}",
-                                row=numbered[0][0]))
     allowed = set(required) | set(optional)
-    unknown = [name for name in header if name not in allowed]
-    if unknown and not ignore_unknown:
+    unknown = [] if ignore_unknown else [name for name in header if name not in allowed]
+    if missing and unknown:
+        # One line for one wrong header: what it has, what is missing, what is not allowed, and what would do.
+        shown_optional = f" (optional: {', '.join(optional)})" if optional else ""
+        problems.append(Problem(str(path), f"found columns {', '.join(_shown(n) for n in header)}: missing "
+                                           f"{', '.join(missing)} and unknown {', '.join(_shown(n) for n in unknown)}; "
+                                           f"expected {', '.join(required)}{shown_optional}", row=numbered[0][0]))
+    elif missing:
+        problems.append(Problem(str(path), f"missing column(s) {', '.join(missing)}; found "
+                                           f"{', '.join(_shown(n) for n in header)}", row=numbered[0][0]))
+    elif unknown:
         problems.append(Problem(str(path), f"unknown column(s) {', '.join(_shown(n) for n in unknown)}; expected "
-                                           f"{', '.join(required + list(optional))}", row=numbered[0][0]))
+                                           f"{', '.join([*required, *optional])}", row=numbered[0][0]))
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         problems.append(Problem(str(path), f"column(s) {', '.join(_shown(n) for n in duplicated)} appear more than "
@@ -113,7 +138,7 @@ def parse_rows(numbered: list[tuple[int, str]], delimiter: str
 
 
 def _shown(name: str) -> str:
-    return name if name else "'' (an empty header cell)"
+    return f"'{name}'" if name and not name.isprintable() else name if name else "'' (an empty header cell)"
 
 
 class RowErrors:

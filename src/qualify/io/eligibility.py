@@ -17,7 +17,8 @@ def read_race_results(path: Path, nocs: NocRegistry) -> list[RaceResult]:
     """One row per athlete per qualifying race: race, category (senior/u18), gender, athlete, noc, rank, starters."""
     table = read_csv(path, required=COLUMNS, optional=["category"])
     errors = RowErrors(table.path)
-    results, seen = [], {}
+    results: list[RaceResult] = []
+    seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
         rank = errors.integer(row, "rank", minimum=1)
         starters = errors.integer(row, "starters", minimum=1)

@@ -20,6 +20,7 @@ from pathlib import Path
 from qualify.engine.context import Decline
 from qualify.engine.eligibility import RaceResult
 from qualify.errors import InputError
+from qualify.io import crosscheck
 from qualify.io.eligibility import read_race_results
 from qualify.io.published import places_from_published, read_published_summary
 from qualify.io.rankings import read_lists
@@ -119,6 +120,7 @@ def load_inputs(system: System, data_dir: Path | None, nocs: NocRegistry, *, sea
         results_path = directory / system.eligibility.results_file
         if results_path.exists():
             race_results = read_race_results(results_path, nocs)
+    crosscheck.check_lists(system, lists, race_results)
     basis = (defaults.basis if data_dir is None and defaults is not None
              else f"the ranking lists in {directory}")
     return SystemInputs(directory, lists, race_results, basis=basis)

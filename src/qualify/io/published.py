@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualify.engine.context import Decline
-from qualify.errors import InputError
+from qualify.errors import InputError, Problem
 from qualify.io.csvfile import RowErrors, read_csv
 from qualify.io.report import build_summary
 from qualify.model.allocation import Allocation, Place
 from qualify.model.nocs import NocRegistry
-from qualify.rules import System
+from qualify.rules import RankingWalkStep, System
 
 STRUCK_FILE = "struck.csv"
 
@@ -22,6 +22,7 @@ class PublishedRow:
     noc: str
     values: dict[str, int]  # after declines
     before: dict[str, int] = field(default_factory=dict)  # struck-through values, where a decline changed them
+    number: str | None = None  # the ``row`` column: the row's position in the published table, as written
 
 
 @dataclass
@@ -64,7 +65,8 @@ def read_published_summary(path: Path, system: System, nocs: NocRegistry) -> Pub
         raise InputError.single(table.path, f"no summary columns: found only {', '.join(table.header)}; expected "
                                             f"some of {', '.join(keys)}", row=1)
     errors = RowErrors(table.path)
-    rows, seen = [], {}
+    rows: list[PublishedRow] = []
+    seen: dict[str, int] = {}
     for csv_row in table.rows:
         noc = csv_row.values["noc"]
         if noc not in nocs:
@@ -76,23 +78,34 @@ def read_published_summary(path: Path, system: System, nocs: NocRegistry) -> Pub
             continue
         seen[noc] = csv_row.line
         values = {key: _cell(errors, csv_row.line, key, csv_row.values[key], key in marks) for key in columns}
-        rows.append(PublishedRow(csv_row.line, noc, {k: v for k, v in values.items() if v is not None}))
+        rows.append(PublishedRow(csv_row.line, noc, {k: v for k, v in values.items() if v is not None},
+                                 number=csv_row.values.get("row") or None))
     errors.raise_if_any()
     struck = path.parent / STRUCK_FILE
     if struck.exists():
-        _read_struck(struck, rows, columns)
+        _read_struck(struck, rows, columns, table.path)
     return PublishedTable(table.path, columns, rows)
 
 
-def _read_struck(path: Path, rows: list[PublishedRow], columns: list[str]) -> None:
+def _read_struck(path: Path, rows: list[PublishedRow], columns: list[str], summary_path: str) -> None:
     table = read_csv(path, required=["noc", "column", "before", "after"], optional=["row"])
     errors = RowErrors(table.path)
     by_noc = {row.noc: row for row in rows}
+    by_number = {row.number: row for row in rows if row.number is not None}
     for csv_row in table.rows:
         noc, column = csv_row.values["noc"], csv_row.values["column"]
+        number = csv_row.values.get("row") or None
         before = errors.integer(csv_row, "before", minimum=0)
         after = errors.integer(csv_row, "after", minimum=0)
-        if noc not in by_noc:
+        pointed = by_number.get(number) if number is not None else None
+        if number is not None and by_number and pointed is None:
+            errors.add(csv_row.line, "row", f"found '{number}', expected the row number of a row of {summary_path} "
+                                            f"(one of {', '.join(by_number)})")
+        elif pointed is not None and pointed.noc != noc:
+            errors.add(csv_row.line, "noc", f"found '{noc}', expected '{pointed.noc}' (the NOC of the Summary row "
+                                            f"numbered {number}, {summary_path} row {pointed.line}, which this line "
+                                            "points at)")
+        elif noc not in by_noc:
             errors.add(csv_row.line, "noc", f"found '{noc}', expected an NOC that has a row in the summary")
         elif column not in columns:
             errors.add(csv_row.line, "column", f"found '{column}', expected one of {', '.join(columns)}")
@@ -115,11 +128,20 @@ def places_from_published(system: System, table: PublishedTable) -> tuple[list[P
     grant = 0
     # Only what the ranking walks would have granted is taken as given; every later step (team completion,
     # athletes) is computed, so the table's own derived columns can be checked against the rules.
-    walked = {template.event for step in system.steps if step.type == "ranking_walk" for template in step.grant}
-    for column in system.summary:
-        if column.event not in walked or column.key not in table.columns:
-            continue
-        event = next(e for e in system.events if e.id == column.event)
+    walked = {template.event for step in system.steps if isinstance(step, RankingWalkStep)
+              for template in step.grant}
+    if not walked or None in walked:
+        raise InputError.single(table.path, f"the ranking walks of {system.id} grant athlete quotas that belong to "
+                                            "no event column, so a published Summary cannot stand in for them; "
+                                            "expected ranking lists instead (--data)")
+    used = [c for c in system.summary if c.event in walked and c.key in table.columns]
+    if not used:
+        wanted = [c.key for c in system.summary if c.event in walked]
+        raise InputError.single(table.path, f"no column holds places the ranking walks grant: found "
+                                            f"{', '.join(table.columns)}, expected some of {', '.join(wanted)}",
+                                row=1)
+    for column in used:
+        event = system.event(column.event or "")
         for row in table.rows:
             after = row.values.get(column.key, 0)
             before = row.before.get(column.key, after)
@@ -130,7 +152,24 @@ def places_from_published(system: System, table: PublishedTable) -> tuple[list[P
                                     grant=-grant, entry=row.noc, detail="place as published"))
             declines += [Decline(row.noc, event.gender, event=event.id, source=table.path, row=row.line)
                          for _ in range(before - after)]
+    _check_caps(system, table, places)
     return places, declines
+
+
+def _check_caps(system: System, table: PublishedTable, places: list[Place]) -> None:
+    """The places a table shows (before its declines) must respect every cap and maximum: each excess is located
+    at the row of the NOC and the column of the event."""
+    from qualify.engine.audit import Auditor  # the audit's own counting, not the engine's
+
+    line_of = {row.noc: row.line for row in table.rows}
+    column_of = {c.event: c.key for c in system.summary if c.event is not None and c.key in table.columns}
+    problems = []
+    for excess in Auditor(system).cap_excesses(places):
+        noc, event = excess.key.get("noc"), excess.key.get("event")
+        problems.append(Problem(table.path, f"{excess.message()} ({excess.rule()} [{excess.cap.clause}])",
+                                row=line_of.get(noc) if noc else None, field=column_of.get(event) if event else None))
+    if problems:
+        raise InputError(problems)
 
 
 @dataclass(frozen=True)

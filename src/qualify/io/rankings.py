@@ -15,7 +15,8 @@ from qualify.rules import ListSpec, System
 
 def _columns(spec: ListSpec) -> tuple[list[str], list[str]]:
     required = ["rank", "noc"]
-    optional = ["continent", "team", "points", "athlete"]
+    # An athlete column in an NOC list (or a team column in an athlete list) would be read as nothing: refused.
+    optional = ["continent", "points", "team" if spec.entry == "noc" else "athlete"]
     if spec.entry == "athlete":
         required.append("athlete")
     if spec.needs_points:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qualify.model.allocation import Allocation, Place
+from qualify.model.allocation import Allocation, Place, PlaceStatus
 from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry
-from qualify.rules import SummaryColumn, System
+from qualify.rules import ContinentalBestStep, SummaryColumn, System
 
 
 @dataclass(frozen=True)
@@ -48,22 +48,37 @@ def _matches(column: SummaryColumn, place: Place) -> bool:
 
 
 def build_summary(system: System, allocation: Allocation, nocs: NocRegistry) -> Summary:
+    """Counts per NOC and column after declines, with the value before them where the NOC gave places up.
+
+    A "before" value is one that existed: the NOC's count when the allocation stood before any decline, i.e. its
+    places now less those it received by reallocation, plus those it declined. It is shown only where the NOC
+    declined a place the column counts (a receiver shows its new count plainly), and in the Total row only when it
+    differs (a declined place that was reallocated leaves the total as it was). Places withdrawn to make room for a
+    host guarantee were never part of the allocation: they are neither counted nor shown as declines.
+    """
     columns = list(system.summary)
-    codes = sorted({p.noc for p in allocation.places}, key=lambda code: (nocs.name(code).lower(), code))
-    rows, totals_after, totals_before = [], [0] * len(columns), [0] * len(columns)
+    codes = sorted({p.noc for p in allocation.places if p.status is not PlaceStatus.DISPLACED},
+                   key=lambda code: (nocs.name(code).lower(), code))
+    rows = []
+    totals_after, totals_before, totals_lost = [0] * len(columns), [0] * len(columns), [0] * len(columns)
     for code in codes:
         mine = [p for p in allocation.places if p.noc == code]
         cells = []
         for index, column in enumerate(columns):
-            after = sum(1 for p in mine if p.active and _matches(column, p))
-            before = sum(1 for p in mine if _matches(column, p))
+            matching = [p for p in mine if _matches(column, p)]
+            after = sum(1 for p in matching if p.active)
+            gained = sum(1 for p in matching if p.active and p.reallocated_from is not None)
+            lost = sum(1 for p in matching if p.status is PlaceStatus.DECLINED)
+            before = after - gained + lost
             if column.display == "mark":
                 after, before = min(after, 1), min(before, 1)
-            cells.append(Cell(after, before if before != after else None, column.display == "mark"))
+            cells.append(Cell(after, before if lost and before != after else None, column.display == "mark"))
             totals_after[index] += after
             totals_before[index] += before
+            totals_lost[index] += lost
         rows.append(SummaryRow(code, nocs.name(code), cells))
-    totals = [Cell(a, b if b != a else None) for a, b in zip(totals_after, totals_before, strict=True)]
+    totals = [Cell(a, b if lost and b != a else None)
+              for a, b, lost in zip(totals_after, totals_before, totals_lost, strict=True)]
     noc_count = len({p.noc for p in allocation.active_places()})
     return Summary(columns, rows, totals, noc_count)
 
@@ -115,7 +130,7 @@ def _line(label: str, counts: dict[str, int], entries: dict[str, list[Holder]]) 
 
 def build_breakdown(system: System, allocation: Allocation, nocs: NocRegistry) -> list[BreakdownTable]:
     group_of = {step.id: step.group or step.id for step in system.steps}
-    continental_steps = {step.id: step for step in system.steps if step.type == "continental_best"}
+    continental_steps = {step.id: step for step in system.steps if isinstance(step, ContinentalBestStep)}
     genders = [q.gender.value for q in system.quotas] or [g.value for g in (Gender.MEN, Gender.WOMEN)]
     if any(p.gender is Gender.MIXED for p in allocation.places) and Gender.MIXED.value not in genders:
         genders.append(Gender.MIXED.value)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualify.errors import InputError
-from qualify.io.csvfile import read_text
+from qualify.io.csvfile import read_header
 from qualify.io.declines import read_declines_file
 from qualify.io.eligibility import read_race_results
 from qualify.io.published import read_published_summary
@@ -29,18 +29,10 @@ class Checked:
     rows: int
 
 
-def _header(path: Path) -> list[str]:
-    for line in read_text(path).splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            delimiter = max(",;\t", key=line.count)
-            return [name.strip().lower() for name in line.split(delimiter)]
-    return []
-
-
-def infer_kind(path: Path) -> str:
+def infer_kind(path: Path, system: System | None = None) -> str:
     if path.suffix.lower() in (".yaml", ".yml"):
         return "rule-file"
-    columns = set(_header(path))
+    columns = set(read_header(path))
     if not columns:
         raise InputError.single(str(path), f"empty file: found no header, expected a CSV header (or pass --kind, one "
                                            f"of {', '.join(KINDS)})")
@@ -60,7 +52,11 @@ def infer_kind(path: Path) -> str:
         return "noc-list" if "points" in columns else "race"
     if {"noc", "gender"} <= columns:
         return "declines"
-    if "noc" in columns:
+    # A published Summary is told by the system's own column keys; a header with only "noc" and unknown columns
+    # could be a declines file with a misspelt "gender" just as well, so it is not guessed.
+    keys = {column.key for column in system.summary} if system is not None else set()
+    published = {"noc", "row", "named_by"} | keys
+    if "noc" in columns and (columns & keys or columns <= published or system is None):
         return "published-summary"
     raise InputError.single(str(path), f"cannot tell what this file is from its header ({', '.join(sorted(columns))});"
                                        f" pass --kind, one of {', '.join(KINDS)}", row=1)
@@ -71,19 +67,24 @@ def _list_spec(path: Path, kind: str, system: System | None) -> ListSpec:
         for spec in system.lists:
             if spec.file == path.name:
                 return spec
-    columns = set(_header(path))
+    columns = set(read_header(path))
     return ListSpec(id=path.stem, title=path.name, gender=Gender.MEN, kind="race" if kind == "race" else "ranking",
-                    entry="athlete" if kind == "athlete-list" or "athlete" in columns else "noc", file=path.name,
+                    entry="athlete" if kind == "athlete-list" or (kind == "race" and "athlete" in columns) else "noc",
+                    file=path.name,
                     needs_continent="continent" in columns, needs_points=kind != "race")
 
 
 def validate_file(path: Path, kind: str | None, system: System | None, nocs: NocRegistry) -> Checked:
-    kind = kind or infer_kind(path)
-    if kind in NEEDS_SYSTEM and system is None:
-        raise InputError.single(str(path), f"a {kind} file is checked against a system: pass --system")
+    kind = kind or infer_kind(path, system)
     if kind == "rule-file":
         checked = load_system_file(path)
         return Checked(path, kind, len(checked.steps))
+    if kind in NEEDS_SYSTEM:
+        if system is None:
+            raise InputError.single(str(path), f"a {kind} file is checked against a system: pass --system")
+        if kind == "declines":
+            return Checked(path, kind, len(read_declines_file(path, system, nocs)))
+        return Checked(path, kind, len(read_published_summary(path, system, nocs).rows))
     if kind in ("noc-list", "athlete-list", "race"):
         return Checked(path, kind, len(read_ranking_list(path, _list_spec(path, kind, system), nocs).entries))
     if kind in ("results", "stage-results"):
@@ -92,13 +93,6 @@ def validate_file(path: Path, kind: str | None, system: System | None, nocs: Noc
         return Checked(path, kind, len(read_calendar(path, system).races))
     if kind == "eligibility-results":
         return Checked(path, kind, len(read_race_results(path, nocs)))
-    if kind == "declines":
-        return Checked(path, kind, len(read_declines_file(path, system, nocs)))
-    if kind == "published-summary":
-        return Checked(path, kind, len(read_published_summary(path, system, nocs).rows))
     if kind == "points-table":
         return Checked(path, kind, len(PointsTable.from_csv(path)))
     raise InputError.single(str(path), f"unknown kind '{kind}', expected one of {', '.join(KINDS)}")
-
-
-

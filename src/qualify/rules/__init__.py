@@ -22,7 +22,9 @@ from qualify.rules.schema import (
     System,
     TieBreak,
 )
+from qualify.rules.semantics import check_meaning
 from qualify.rules.steps import (
+    PLACE_KINDS,
     STEP_TYPES,
     AdditionalAthleteStep,
     AthleteQuotaStep,
@@ -34,12 +36,16 @@ from qualify.rules.steps import (
     ReallocationRule,
     Step,
     StepBase,
+    StepType,
     TeamCompletionStep,
     WalkFilters,
+    runner_for,
+    step_type,
 )
 
 __all__ = [
-    "STEP_TYPES", "AdditionalAthleteStep", "AthleteQuotaStep", "AthleteRules", "BreakdownRow", "BreakdownSection",
+    "PLACE_KINDS", "STEP_TYPES", "StepType", "check_meaning", "runner_for", "step_type", "AdditionalAthleteStep",
+    "AthleteQuotaStep", "AthleteRules", "BreakdownRow", "BreakdownSection",
     "BuildSpec", "Cap", "ContinentalBestStep", "DefaultInputs", "Eligibility", "EligibilityFromResults",
     "EligibilityStandard", "Event", "HostGuaranteeStep", "ListSpec", "PlaceTemplate", "PointsTableSpec", "Quota",
     "ResultEvent", "RankingWalkStep", "ReallocateStep", "ReallocationRule", "Step", "StepBase", "Strict",

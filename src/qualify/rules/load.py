@@ -1,16 +1,48 @@
-"""Loading rule files: YAML read with ``yaml.safe_load``, validated, every problem located by key path."""
+"""Loading rule files: YAML read with safe-load semantics (duplicate keys refused), validated for shape by
+pydantic and for meaning by ``qualify.rules.semantics``, every problem located by key path."""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from qualify.errors import InputError, Problem
 from qualify.rules.schema import System
+from qualify.rules.semantics import check_meaning
 from qualify.rules.steps import STEP_TYPES as _STEP_TYPES
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """The same key twice in one mapping: YAML would keep the last one silently."""
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` (same tags, same types, nothing executed) that refuses a key given twice in a mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, str] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: let the base class report it
+                continue
+            if first is not None:
+                raise DuplicateKeyError(
+                    None, None, f"duplicate key '{key}' (first at {first}), expected each key once in a mapping: "
+                                "YAML would silently keep the last one", key_node.start_mark)
+            mark = key_node.start_mark
+            seen[key] = f"row {mark.line + 1}, column {mark.column + 1}"
+        return super().construct_mapping(node, deep=deep)
+
+
+def safe_load_unique(text: str) -> object:
+    """``yaml.safe_load`` that refuses duplicate keys."""
+    return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
 def _key_path(loc: tuple) -> str:
@@ -47,7 +79,7 @@ _EXPECTED = {  # pydantic's wording for a wrong type, as what the rule file shou
 }
 
 
-def _message(error: dict, loc: tuple) -> list[str]:
+def _message(error: Any, loc: tuple) -> list[str]:
     """One line per problem pydantic found, in the found/expected form of every other input error."""
     kind, message = error["type"], error["msg"]
     if kind == "extra_forbidden":
@@ -73,19 +105,21 @@ def _message(error: dict, loc: tuple) -> list[str]:
 
 
 def parse_system(document: object, source: str) -> System:
+    """A validated system: the shape (pydantic) first, then the meaning (every problem of either at once)."""
     try:
-        return System.model_validate(document)
+        system = System.model_validate(document)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            # Drop the discriminator tag pydantic inserts (e.g. "ranking_walk") from the key path.
+            # Drop the discriminator tag pydantic inserts (a step type's name) from the key path.
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part in _STEP_TYPES))
             problems += [Problem(source, message, key_path=_key_path(loc) or None)
                          for message in _message(error, loc)]
         raise InputError(problems) from None
+    check_meaning(system, source)
+    return system
 
 
-# The step types are the ``type`` literals of the Step union, so a new step type is named in one place only.
 def load_system_file(path: Path) -> System:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -94,14 +128,17 @@ def load_system_file(path: Path) -> System:
     except UnicodeDecodeError:
         raise InputError.single(str(path), "rule file is not UTF-8 text") from None
     try:
-        document = yaml.safe_load(text)
+        document = safe_load_unique(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        raise InputError.single(str(path), str(exc.problem), row=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         if isinstance(exc, yaml.reader.ReaderError):  # a control character: the reader knows only its offset
             what = f"character #x{exc.character:04x} at offset {exc.position}" if isinstance(exc.character, int) \
                 else "a character"
-            problem = f"{what}: special characters are not allowed"
+            problem: object = f"{what}: special characters are not allowed"
         else:
             problem = getattr(exc, "problem", None) or exc
         raise InputError.single(str(path), f"not valid YAML ({' '.join(str(problem).split())})", row=row) from None

@@ -1,7 +1,8 @@
 """The rule-file schema: a qualification system as data (events, quotas, caps, lists, ordered steps).
 
 Unknown keys are rejected by name, steps are a closed set of types (the engine implements each once),
-and nothing is evaluated.
+and nothing is evaluated. This module holds the shape; what a rule file means (references that resolve, ids
+that are unique, steps in an order that can work...) is checked by ``qualify.rules.semantics``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pydantic import Field, PrivateAttr, model_validator
 from qualify.model.common import Gender
 from qualify.rules.base import Strict
 from qualify.rules.lists import ListSpec, PointsTableSpec
-from qualify.rules.steps import Step
+from qualify.rules.steps import PlaceKind, Step
 
 
 class Event(Strict):
@@ -37,14 +38,17 @@ class Cap(Strict):
     """At most ``max`` active places sharing the same values of ``per``.
 
     ``per`` without ``noc`` makes a total (an event or gender ceiling); with ``noc`` a per-NOC limit.
-    ``kind`` and ``events`` restrict which places count.
+    ``kind``, ``events`` and ``gender`` restrict which places count; ``applies_to`` which holders: every NOC and neutral
+    entry (``all``), only neutral entries (``neutral``, e.g. "one neutral skater per distance") or only nations.
     """
 
     id: str
     max: int = Field(ge=0)
     per: tuple[Literal["noc", "gender", "event"], ...]
-    kind: str | None = None
+    kind: PlaceKind | None = None
     events: tuple[str, ...] | None = None
+    gender: Gender | None = None  # count only this gender's places (a gender quota is such a cap)
+    applies_to: Literal["all", "neutral", "nations"] = "all"
     clause: str
 
 
@@ -142,7 +146,7 @@ class SummaryColumn(Strict):
     group: str | None = None  # a heading spanning columns, e.g. "Men"
     gender: Gender | None = None
     event: str | None = None
-    kind: str | None = None
+    kind: PlaceKind | None = None
     display: Literal["count", "mark"] = "count"
 
 
@@ -183,89 +187,6 @@ class System(Strict):
     # Where the rule file was read from (set by the loader): points table files are looked up next to it.
     _origin: Path | None = PrivateAttr(default=None)
 
-    @model_validator(mode="after")
-    def _references_resolve(self) -> System:
-        list_ids = {spec.id for spec in self.lists}
-        step_ids = [step.id for step in self.steps]
-        event_ids = {event.id for event in self.events}
-        problems = []
-        if len(set(step_ids)) != len(step_ids):
-            problems.append("step ids must be unique")
-        problems += self._lists_resolve()
-        needs_athletes = {"team_completion", "additional_athlete", "athlete_quota"}
-        if self.athletes is None and any(step.type in needs_athletes for step in self.steps):
-            problems.append("steps team_completion, additional_athlete and athlete_quota need an 'athletes' section")
-        if self.athletes is None and any(getattr(step, "while_under_ceiling", False) for step in self.steps):
-            problems.append("while_under_ceiling needs athletes.ceiling")
-        for step in self.steps:
-            lists_used = [getattr(step, "list", None)] + [r.list for r in getattr(step, "rules", ())]
-            lists_used += list(getattr(step, "lists", {}).values())
-            events_used = [getattr(step, "event", None)] + list(getattr(step, "team_events", {}).values())
-            events_used += [r.event for r in getattr(step, "rules", ())]
-            problems += [f"step '{step.id}' names unknown event '{name}'" for name in events_used
-                         if name is not None and name not in event_ids]
-            problems += [f"step '{step.id}' uses unknown list '{name}'" for name in lists_used
-                         if name is not None and name not in list_ids]
-            excluded = list(getattr(step, "exclude_steps", ()))
-            for rule in getattr(step, "rules", ()):
-                excluded += list(rule.exclude_steps) + list(rule.from_steps or ())
-            problems += [f"step '{step.id}' names unknown step '{name}'" for name in excluded
-                         if name not in step_ids]
-            for template in getattr(step, "grant", ()):
-                if template.event is not None and template.event not in event_ids:
-                    problems.append(f"step '{step.id}' grants a place in unknown event '{template.event}'")
-        for cap in self.caps:
-            problems += [f"cap '{cap.id}' names unknown event '{e}'" for e in cap.events or ()
-                         if e not in event_ids]
-        problems += [f"summary column '{c.key}' names unknown event '{c.event}'" for c in self.summary
-                     if c.event is not None and c.event not in event_ids]
-        groups = {step.group or step.id for step in self.steps}
-        for section in self.breakdown:
-            for row in section.rows:
-                problems += [f"breakdown row '{row.label}' names unknown step group '{g}'" for g in row.groups
-                             if g not in groups]
-        quota_genders = [q.gender for q in self.quotas]
-        if len(set(quota_genders)) != len(quota_genders):
-            problems.append("each gender may have one quota only")
-        problems += self._fixed_grants_fit_quotas()
-        if problems:
-            raise ValueError("\n".join(problems))  # one line each: parse_system reports them separately
-        return self
-
-    def _fixed_grants_fit_quotas(self) -> list[str]:
-        """Places the steps give in fixed numbers (a host guarantee, ``take: N``) must fit the gender quotas."""
-        fixed: dict[Gender, int] = {}
-        for step in self.steps:
-            # Continental places depend on who is on the list, so only guaranteed and counted grants are fixed.
-            times = 1 if step.type == "host_guarantee" and not step.only_if_missing else getattr(step, "take", None)
-            for template in getattr(step, "grant", ()) if times else ():
-                fixed[template.gender] = fixed.get(template.gender, 0) + times
-        problems = []
-        for quota in self.quotas:
-            if fixed.get(quota.gender, 0) > quota.places:
-                problems.append(f"steps give {fixed[quota.gender]} {quota.gender.label.lower()}'s places in "
-                                f"fixed numbers, more than the quota of {quota.places}")
-        for cap in self.caps:
-            if "noc" in cap.per and cap.kind in (None, "quota"):
-                problems += [f"cap '{cap.id}' allows {cap.max} places per NOC, more than the "
-                             f"{q.gender.label.lower()}'s quota of {q.places}"
-                             for q in self.quotas if "gender" in cap.per and cap.max > q.places]
-        return problems
-
-    def _lists_resolve(self) -> list[str]:
-        problems = []
-        list_ids = [spec.id for spec in self.lists]
-        problems += [f"list id '{i}' is used more than once" for i in sorted(set(list_ids)) if list_ids.count(i) > 1]
-        table_ids = [table.id for table in self.points_tables]
-        problems += [f"points table id '{i}' is used more than once" for i in sorted(set(table_ids))
-                     if table_ids.count(i) > 1]
-        for spec in self.lists:
-            if spec.build is not None and spec.build.points is not None and spec.build.points not in table_ids:
-                known = ", ".join(table_ids) or "none declared"
-                problems.append(f"list '{spec.id}' names unknown points table '{spec.build.points}' "
-                                f"(points_tables: {known})")
-        return problems
-
     @property
     def built_lists(self) -> tuple[ListSpec, ...]:
         """The lists a season of results builds."""
@@ -276,10 +197,22 @@ class System(Strict):
         return self._origin
 
     def list_spec(self, list_id: str) -> ListSpec:
-        return next(spec for spec in self.lists if spec.id == list_id)
+        found = next((spec for spec in self.lists if spec.id == list_id), None)
+        if found is None:
+            raise KeyError(f"no list '{list_id}' in system '{self.id}'")
+        return found
 
     def step(self, step_id: str) -> Step:
-        return next(step for step in self.steps if step.id == step_id)
+        found = next((step for step in self.steps if step.id == step_id), None)
+        if found is None:
+            raise KeyError(f"no step '{step_id}' in system '{self.id}'")
+        return found
+
+    def event(self, event_id: str) -> Event:
+        found = next((event for event in self.events if event.id == event_id), None)
+        if found is None:
+            raise KeyError(f"no event '{event_id}' in system '{self.id}'")
+        return found
 
     @property
     def total_places(self) -> int:

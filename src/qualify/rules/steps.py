@@ -1,19 +1,31 @@
-"""Step types as rule-file data: each ``type`` names one step the engine implements once."""
+"""Step types as rule-file data: each ``type`` names one step the engine implements once.
+
+The registry: a step type is a model class decorated with :func:`step_type` here (its ``type`` literal is the
+name a rule file uses) and one runner decorated with :func:`runner_for` in ``qualify.engine``. Both land in the
+same :data:`STEP_TYPES` record, the rule-file union :data:`Step` is built from it, and nothing else names step
+types: code that needs to know a step's type asks ``isinstance``. See ``docs/adding-a-step-type.md``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
 
 from pydantic import Field, model_validator
 
 from qualify.model.common import Continent, Gender
 from qualify.rules.base import Strict
 
+# What a place is: an athlete quota ("quota"), a starting place in one event ("start") or a team place ("team").
+PlaceKind = Literal["quota", "start", "team"]
+PLACE_KINDS: tuple[str, ...] = ("quota", "start", "team")
+
 
 class PlaceTemplate(Strict):
     gender: Gender
     event: str | None = None
-    kind: str = "quota"
+    kind: PlaceKind = "quota"
 
 
 class WalkFilters(Strict):
@@ -26,11 +38,50 @@ class WalkFilters(Strict):
 
 class StepBase(Strict):
     id: str
+    type: str
     label: str
     clause: str
     group: str | None = None
 
 
+@dataclass
+class StepType:
+    """One registered step type: the rule-file model and the engine function that runs it."""
+
+    name: str
+    model: type[StepBase]
+    runner: Callable[[Any, Any], None] | None = None
+
+
+STEP_TYPES: dict[str, StepType] = {}
+_M = TypeVar("_M", bound=type[StepBase])
+_R = TypeVar("_R", bound=Callable[..., None])
+
+
+def step_type(model: _M) -> _M:
+    """Register a step model under its ``type`` literal (the one place the name is written)."""
+    fields: dict[str, Any] = model.__pydantic_fields__
+    (name,) = get_args(fields["type"].annotation)
+    if name in STEP_TYPES:
+        raise RuntimeError(f"step type '{name}' registered twice")
+    STEP_TYPES[name] = StepType(name, model)
+    return model
+
+
+def runner_for(model: type[StepBase]) -> Callable[[_R], _R]:
+    """Register the engine function that runs steps of ``model``: ``runner(ctx, step)``."""
+    def register(runner: _R) -> _R:
+        record = next((r for r in STEP_TYPES.values() if r.model is model), None)
+        if record is None:
+            raise RuntimeError(f"{model.__name__} is not a registered step type")
+        if record.runner is not None:
+            raise RuntimeError(f"step type '{record.name}' has two runners")
+        record.runner = runner
+        return runner
+    return register
+
+
+@step_type
 class HostGuaranteeStep(StepBase):
     type: Literal["host_guarantee"]
     grant: tuple[PlaceTemplate, ...]
@@ -40,6 +91,7 @@ class HostGuaranteeStep(StepBase):
     when_full: Literal["exceed", "displace_last"] = "exceed"
 
 
+@step_type
 class RankingWalkStep(StepBase, WalkFilters):
     type: Literal["ranking_walk"]
     list: str
@@ -56,6 +108,7 @@ class RankingWalkStep(StepBase, WalkFilters):
         return self
 
 
+@step_type
 class ContinentalBestStep(StepBase, WalkFilters):
     type: Literal["continental_best"]
     list: str
@@ -67,7 +120,13 @@ class ContinentalBestStep(StepBase, WalkFilters):
 
 
 class ReallocationRule(WalkFilters):
-    """Where a declined place goes: the first rule whose ``from_steps``/``gender``/``event`` match the place."""
+    """Where a declined place goes: the first rule whose ``from_steps``/``gender``/``event`` match the place.
+
+    ``whole_grant``: the rule takes only places declined together with every place of their grant (a host's man
+    and woman), and gives them to one NOC as one grant; a place declined alone goes on to the next rule.
+    ``team_step``: a declined team place goes to the next NOC that the named team-completion step would give a
+    team (its athletes make one, or it is short by no more than that step allows).
+    """
 
     id: str
     clause: str
@@ -75,8 +134,11 @@ class ReallocationRule(WalkFilters):
     from_steps: tuple[str, ...] | None = None
     gender: Gender | None = None
     event: str | None = None
+    whole_grant: bool = False
+    team_step: str | None = None
 
 
+@step_type
 class ReallocateStep(StepBase):
     type: Literal["reallocate"]
     rules: tuple[ReallocationRule, ...]
@@ -86,6 +148,7 @@ class ReallocateStep(StepBase):
     while_under_ceiling: bool = False
 
 
+@step_type
 class TeamCompletionStep(StepBase):
     """Teams for NOCs whose athletes already make one; then, if teams are missing, NOCs one athlete short.
 
@@ -102,6 +165,7 @@ class TeamCompletionStep(StepBase):
     extra_respects_ceiling: bool = False
 
 
+@step_type
 class AdditionalAthleteStep(StepBase):
     """One more athlete for NOCs with exactly ``starting_places`` individual places and the team event,
     in team-ranking order, while the athlete ceiling is not reached."""
@@ -115,18 +179,16 @@ class AdditionalAthleteStep(StepBase):
     order: Literal["by_rank", "men_first", "women_first"] = "by_rank"
 
 
+@step_type
 class AthleteQuotaStep(StepBase):
     """Write each NOC's athlete quota per gender, as derived from its places by ``athletes`` rules."""
 
     type: Literal["athlete_quota"]
 
 
-Step = Annotated[
-    HostGuaranteeStep | RankingWalkStep | ContinentalBestStep | ReallocateStep | TeamCompletionStep
-    | AdditionalAthleteStep | AthleteQuotaStep,
-    Field(discriminator="type"),
-]
-
-
-# The step types are the ``type`` literals of the Step union, so a new step type is named in one place only.
-STEP_TYPES = {model.model_fields["type"].annotation.__args__[0] for model in get_args(get_args(Step)[0])}
+if TYPE_CHECKING:
+    Step = StepBase
+else:
+    # The rule-file union: every registered step model, told apart by its ``type``.
+    Step = Annotated[Union[tuple(record.model for record in STEP_TYPES.values())],  # noqa: UP007
+                     Field(discriminator="type")]

@@ -108,10 +108,11 @@ def _lists_download(outcome: Outcome, fmt: str) -> bytes:
             lines += ["|}", ""]
         return "\n".join(lines).encode("utf-8")
     if fmt == "xlsx":
-        from openpyxl import Workbook  # type: ignore[import-untyped]
+        from openpyxl import Workbook
 
         book = Workbook()
-        book.remove(book.active)
+        for blank in list(book.worksheets):  # the default sheet: every sheet below is one list
+            book.remove(blank)
         for view in views:
             sheet = book.create_sheet(view.ranking.id[:31])
             if banner:
