@@ -83,7 +83,7 @@ class Diff:
 
 def diff(before: Standing, after: Standing) -> Diff:
     system = after.system
-    derived_steps = {step.id for step in system.steps if step.type == "athlete_quota"}
+    derived_steps = system.derived_steps
     labels = {step.id: step.label for step in system.steps}
     order = {step.id: i for i, step in enumerate(system.steps)}
     old = _by_key(before.allocation, derived_steps)
@@ -113,7 +113,7 @@ def diff(before: Standing, after: Standing) -> Diff:
 Key = tuple[str, Gender, str | None, str, bool]
 
 
-def _by_key(allocation: Allocation, derived_steps: set[str]) -> dict[Key, list[Place]]:
+def _by_key(allocation: Allocation, derived_steps: frozenset[str]) -> dict[Key, list[Place]]:
     out: dict[Key, list[Place]] = defaultdict(list)
     for place in allocation.active_places():
         out[(place.noc, place.gender, place.event, place.kind, place.pathway in derived_steps)].append(place)

@@ -9,7 +9,7 @@ from qualify.model.allocation import Allocation, Decision, Place, SkipReason
 from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry
 from qualify.model.ranking import RankingList
-from qualify.rules import AthleteQuotaStep, System
+from qualify.rules import System
 
 # Reasons that describe a place the NOC could have had, as opposed to a rule that kept it out of a step.
 MISS_REASONS = {SkipReason.QUOTA_FULL, SkipReason.TIE_LOST, SkipReason.CAP_REACHED, SkipReason.NOT_ELIGIBLE,
@@ -75,7 +75,7 @@ def explain(system: System, allocation: Allocation, lists: dict[str, RankingList
 
 def render_explanation(system: System, explanation: Explanation) -> list[str]:
     lines = [f"{explanation.name} ({explanation.noc}) in {system.sport}, {system.edition}"]
-    derived_steps = {step.id for step in system.steps if isinstance(step, AthleteQuotaStep)}
+    derived_steps = system.derived_steps
     for story in explanation.stories:
         label = story.gender.label
         lines.append("")
@@ -149,7 +149,7 @@ def wrap_explanation(lines: list[str], width: int | None) -> list[str]:
 _KIND_NOUNS = {"start": "starting place", "team": "team place", "quota": "athlete"}
 
 
-def _count_line(places: list[Place], derived_steps: set[str]) -> str:
+def _count_line(places: list[Place], derived_steps: frozenset[str]) -> str:
     kinds = {p.kind for p in places}
     if kinds <= {"quota"} and not any(p.pathway in derived_steps for p in places):
         return f"{len(places)} place{'s' if len(places) != 1 else ''}"

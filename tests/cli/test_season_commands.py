@@ -170,7 +170,7 @@ def test_short_track_season_and_its_alias(invoke, tmp_path) -> None:
     (("allocate", SKI, "--points", "x.csv"), "error: --points: a points table is used to build lists from a season: "
                                              "pass --season DIR as well"),
     (("rankings", SKI, "--as-of", "bormio"), "error: --as-of: a race of a season: pass --season DIR as well"),
-    (("allocate", SKI, "--places", "s.csv", "--data", "d"),
+    (("allocate", SHORT, "--places", "s.csv", "--data", "d"),
      "error: --data: --places gives the places: the list files in --data would not be read"),
     (("rankings", SKI, "--format", "wikitext"), "error: --format: found 'wikitext', expected one of table, csv, "
                                                 "json, markdown"),

@@ -49,16 +49,10 @@ def test_the_unchanged_copy_passes_the_cross_checks(data):
     assert len(load_inputs(SKI, data, NOCS).lists) == 6
 
 
-def test_options_that_do_not_apply_are_refused_together(tmp_path):
-    assert errors(lambda: check_options(SKI, results=tmp_path, points=tmp_path / "p.csv")) == [
-        "--results: ski-mountaineering-2026 reads its ranking lists from files (inputs: lists), so --results does not "
-        "apply; expected --data DIR with the list files",
-        "--points: ski-mountaineering-2026 reads its ranking lists from files (inputs: lists), so --points does not "
-        "apply; expected --data DIR with the list files"]
-    assert errors(lambda: check_options(ST, data=tmp_path, results=tmp_path)) == [
-        "--data: short-track-2026 computes its lists from stage results: give --results DIR (or --data DIR), not both"]
-    assert errors(lambda: check_options(ST, data=tmp_path, places=tmp_path / "summary.csv")) == [
-        "--data: not read with --places (the places come from the published table); expected --results DIR for the "
-        "ranking order, or neither"]
-    check_options(ST, results=tmp_path, places=tmp_path / "summary.csv")
-    check_options(SKI, data=tmp_path)
+def test_places_only_where_the_walks_grant_event_places(tmp_path):
+    # Ski mountaineering's walks grant athlete quotas with no event: a published Summary cannot stand in for them.
+    assert errors(lambda: check_options(SKI, places=tmp_path / "summary.csv")) == [
+        "--places: the ranking walks of ski-mountaineering-2026 grant athlete quotas that belong to no event column, "
+        "so a published Summary cannot stand in for them; expected --data DIR with the ranking lists, or --season DIR"]
+    check_options(ST, places=tmp_path / "summary.csv")
+    check_options(SKI)

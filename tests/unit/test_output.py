@@ -108,7 +108,7 @@ def test_allocate_output_xlsx_without_format_writes_a_workbook(tmp_path):
                                                             str(out)])
     assert result.exit_code == 0, result.output
     assert result.stderr.strip() == f"wrote {out} (xlsx)"
-    assert load_workbook(out).sheetnames == ["Summary", "Places", "Decisions"]
+    assert load_workbook(out).sheetnames == ["Summary", "Breakdown", "Places", "Decisions"]
 
 
 def test_allocate_refuses_the_bundled_rule_file_and_data_as_outputs():

@@ -8,7 +8,7 @@ from qualify.engine.ledger import Ledger
 from qualify.model.allocation import Place, PlaceStatus
 from qualify.model.common import Gender
 from qualify.model.nocs import NocRegistry
-from qualify.rules import AthleteQuotaStep, AthleteRules, System
+from qualify.rules import AthleteRules, System
 
 DERIVED_KIND = "quota"
 
@@ -25,7 +25,7 @@ class AthleteCounter:
                            for g in (Gender.MEN, Gender.WOMEN)}
         self.team = {g: [e.id for e in system.events if e.gender is g and e.kind == "team"]
                      for g in (Gender.MEN, Gender.WOMEN)}
-        self.derived_steps = {s.id for s in system.steps if isinstance(s, AthleteQuotaStep)}
+        self.derived_steps = system.derived_steps
         self.neutral_codes = frozenset(system.neutral_codes)
 
     def _by_noc(self, ledger: Ledger, include_declined: bool) -> dict[tuple[str, Gender], list[Place]]:

@@ -9,9 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
-from pathlib import Path
 
 from qualify.io.formats import xlsx
 from qualify.io.formats.markdown import to_markdown
@@ -23,7 +20,7 @@ from qualify.model.nocs import NocRegistry
 from qualify.rules import System
 
 __all__ = ["FORMATS", "PLACE_FIELDS", "place_record", "print_tables", "render", "to_csv", "to_json_document",
-           "to_markdown", "to_wikitext", "to_xlsx_bytes", "write_atomically"]
+           "to_markdown", "to_wikitext", "to_xlsx_bytes"]
 
 FORMATS = ("table", "csv", "json", "markdown", "wikitext", "xlsx")
 
@@ -102,17 +99,3 @@ def render(fmt: str, system: System, allocation: Allocation, nocs: NocRegistry, 
     if fmt == "csv":
         return (f"# {banner}\n" if banner else "") + to_csv(allocation)
     raise ValueError(f"unknown format '{fmt}', expected one of {', '.join(FORMATS)}")
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write the whole output or nothing: a temp file in the same folder, then an atomic rename."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

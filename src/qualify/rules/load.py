@@ -26,6 +26,8 @@ class UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[object, str] = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *anchor": keys written here override the merged ones, as YAML means them to
             key = self.construct_object(key_node, deep=True)
             try:
                 first = seen.get(key)

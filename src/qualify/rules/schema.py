@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, model_validator
 from qualify.model.common import Gender
 from qualify.rules.base import Strict
 from qualify.rules.lists import ListSpec, PointsTableSpec
-from qualify.rules.steps import PlaceKind, Step
+from qualify.rules.steps import AthleteQuotaStep, PlaceKind, Step
 
 
 class Event(Strict):
@@ -191,6 +191,11 @@ class System(Strict):
     def built_lists(self) -> tuple[ListSpec, ...]:
         """The lists a season of results builds."""
         return tuple(spec for spec in self.lists if spec.build is not None)
+
+    @property
+    def derived_steps(self) -> frozenset[str]:
+        """The steps that write athlete quotas derived from the other places (not places earned on their own)."""
+        return frozenset(step.id for step in self.steps if isinstance(step, AthleteQuotaStep))
 
     @property
     def origin(self) -> Path | None:

@@ -239,11 +239,11 @@ def explanation(outcome: Outcome, noc: str) -> Explanation:
 def story_views(outcome: Outcome, noc: str) -> list[StoryView]:
     system = outcome.system
     told = explanation(outcome, noc)
-    derived_steps = {step.id for step in system.steps if step.type == "athlete_quota"}
+    derived_steps = system.derived_steps
     return [_story(system, told, story, derived_steps) for story in told.stories]
 
 
-def _story(system: System, told: Explanation, story: GenderStory, derived_steps: set[str]) -> StoryView:
+def _story(system: System, told: Explanation, story: GenderStory, derived_steps: frozenset[str]) -> StoryView:
     word = GENDER_WORD[story.gender]
     earned = [p for p in story.places if p.pathway not in derived_steps]
     derived = [p for p in story.places if p.pathway in derived_steps]
@@ -284,7 +284,7 @@ class DeclineOption:
 def decline_options(outcome: Outcome) -> list[DeclineOption]:
     """The places that can be given up now: one option per NOC, gender and event (or step)."""
     system = outcome.system
-    derived_steps = {step.id for step in system.steps if step.type == "athlete_quota"}
+    derived_steps = system.derived_steps
     held: Counter[tuple[str, Gender, str]] = Counter()
     examples: dict[tuple[str, Gender, str], Place] = {}
     for place in outcome.allocation.active_places():
