@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualify.ranking.synth import synthesize_season
 from qualify.store import Store
@@ -411,3 +413,27 @@ def test_season_pages_are_linked_and_carry_no_dead_links(app_client, seasons):
             seen.add(link)
             assert app_client.get(link).status_code == 200, link
     assert len(seen) > 50
+
+
+# --- odd requests ------------------------------------------------------------------------------------------------
+
+RACE_TEXT = st.one_of(st.none(), st.sampled_from(["courchevel", "bormio", "wch-2025", "solitude", "tromso"]),
+                      st.text(max_size=12))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(as_of=RACE_TEXT, start=RACE_TEXT, end=RACE_TEXT, column=st.one_of(st.none(), st.text(max_size=8)),
+       noc=st.one_of(st.none(), st.sampled_from(["ITA", "and", "QQQ", ""]), st.text(max_size=5)))
+def test_season_pages_never_fail_on_odd_queries(app_client, seasons, as_of, start, end, column, noc):
+    season = seasons["partial"]
+    for path, params in [
+        (f"/systems/{SKI}/standings", {"season": season, "as_of": as_of}),
+        (f"/systems/{SKI}/nocs/ITA", {"season": season, "as_of": as_of}),
+        (f"/systems/{SKI}/changes", {"season": season, "from": start, "to": end}),
+        (f"/systems/{SKI}/timeline", {"season": season, "column": column, "noc": noc}),
+        (f"/api/systems/{SKI}/standings", {"season": season, "as_of": as_of}),
+        (f"/api/systems/{SKI}/diff", {"season": season, "from": start, "to": end}),
+        (f"/systems/{SKI}/downloads/changes.csv", {"season": season, "from": start, "to": end}),
+    ]:
+        answer = app_client.get(path, params={k: v for k, v in params.items() if v is not None})
+        assert answer.status_code in (200, 404, 422), (path, params, answer.status_code)

@@ -342,7 +342,8 @@ def _timeline_page(request: Request, system_id: str, season: int | None, column:
             names, places, title=f"{scenarios.nocs.name(code)}: places after each race", integers=True, steps=True),
             list_charts=[(progress, charts.progression_chart(
                 names, progress.series, title=f"{progress.title}: {code}'s best entry against the cut (points)"))
-                for progress in lists])
+                for progress in lists if progress.has_points],
+            rank_lists=[progress for progress in lists if not progress.has_points])
     return _page(request, "timeline.html", context)
 
 

@@ -244,6 +244,11 @@ class ListProgress:
     ranks: list[int | None]  # the NOC's best rank after each race
     cut_ranks: list[int | None]
 
+    @property
+    def has_points(self) -> bool:
+        """A list with points is charted; a classification without points (one race's places) is listed."""
+        return any(value is not None for line in self.series for value in line.values)
+
 
 def noc_progress(timeline_: Timeline, noc: str) -> tuple[list[Series], list[ListProgress]]:
     """The NOC's places per quota column after each race, and on each list where it appears its best entry's
