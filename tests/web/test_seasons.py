@@ -233,6 +233,20 @@ def test_short_track_standings_page(app_client, seasons, short_dir):
     assert "Points table <code>isu-world-ranking</code> (inferred)" in page.text
 
 
+def test_stage_results_without_a_calendar_stand_on_the_bundled_calendar(app_client, season_results):
+    """A short-track `stage` file uploaded alone: the four World Tour stages of the bundled calendar."""
+    answer = app_client.post("/api/seasons", data={"system": SHORT, "label": "stages only"},
+                             files={"results": ("results.csv", season_results, "text/csv")})
+    season = answer.json()["season"]["id"]
+    page = app_client.get(f"/systems/{SHORT}/standings", params={"season": season, "as_of": "2"})
+    assert page.status_code == 200
+    bundled = _calendar(Path(__file__).parents[2] / "data" / SHORT)
+    picker = page.text.split('id="race-pick"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]+)"', picker) == [row["race"] for row in bundled] == ["1", "2", "3", "4"]
+    assert f"Standings after race 2: {bundled[1]['name']}, {bundled[1]['date']} (2 of 4 races" in \
+        html.unescape(page.text)
+
+
 # --- what changed ------------------------------------------------------------------------------------------------
 
 def test_changes_page_shows_every_change_and_cause_of_qualify_diff(app_client, seasons, invoke, ski_dir):
