@@ -104,7 +104,7 @@ class StoredSeason:
             return last
         if race_id not in self.season:
             shown = ", ".join(race.id for race in self.races)
-            raise NotFound(f"{parameter}: season {self.record.id} has no race '{race_id}'; its races are {shown}")
+            raise NotFound(f"season {self.record.id} has no race '{race_id}' (as {parameter}); its races are {shown}")
         return self.season.race(race_id)
 
     def previous(self, race: Race) -> Race | None:
