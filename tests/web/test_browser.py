@@ -194,3 +194,72 @@ def test_api_page(page):
     page.goto("/api")
     assert page.locator("#endpoints tbody tr").count() >= 8
     page.shoot("12-api")
+
+
+@pytest.fixture(scope="session")
+def ski_season(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic ski-mountaineering season (`qualify synth ski-mountaineering-2026 --seed 3 --out DIR`)."""
+    from qualify.ranking.synth import synthesize_season
+
+    folder = tmp_path_factory.mktemp("ski-season")
+    synthesize_season(SKI, 3, folder)
+    return folder
+
+
+def test_a_season_race_by_race(page, ski_season):
+    calendar = sorted((line.split(",") for line in (ski_season / "calendar.csv").read_text(encoding="utf-8")
+                       .splitlines()[1:] if not line.startswith("#") and not line.startswith("race,")),
+                      key=lambda row: row[1])
+    races = [row[0] for row in calendar]
+    middle = races.index("bormio")
+    following = races[middle + 1]
+    page.goto("/seasons")
+    page.select_option("#system", SKI)
+    page.set_input_files("#results", str(ski_season / "results.csv"))
+    page.set_input_files("#calendar", str(ski_season / "calendar.csv"))
+    page.fill("#label", "Ski mountaineering, seed 3")
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_selector("text=Stored: every file passed the checks.")
+    page.get_by_role("link", name="Standings after the last race with results").click()
+    # The default: the last race with results (every race of a synthetic season has them).
+    assert page.locator(".standing-at").inner_text().startswith(f"Standings after race {races[-1]}:")
+    # A mid-season race, picked from the calendar.
+    page.select_option("#race-pick", "bormio")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**as_of=bormio")
+    assert page.locator(".standing-at").inner_text() == (
+        f"Standings after race bormio: {calendar[middle][2]}, {calendar[middle][1]} ({middle + 1} of {len(races)} "
+        "races with results)")
+    assert "wch-sprint-M" in page.locator("#season-warnings").inner_text()  # the World Championship comes later
+    assert page.locator("#sprint-ranking-M tr.cut").count() == 1
+    page.shoot("13-season-standings")
+    page.shoot("13b-season-standings-top", full=False)
+    # Step to the next race.
+    page.locator("#next-race").click()
+    page.wait_for_url(f"**as_of={following}")
+    assert page.locator(".standing-at").inner_text().startswith(f"Standings after race {following}:")
+    assert page.locator("#season-warnings").count() == 0  # the World Championship lists are filled now
+    page.shoot("14-season-standings-next", full=False)
+    # What changed from bormio to the next race.
+    page.locator("#changes-link").click()
+    page.wait_for_selector("#diff-header")
+    header = page.locator("#diff-header").inner_text()
+    assert header.startswith(f"Changes from race bormio ({calendar[middle][2]}, {calendar[middle][1]}) to race "
+                             f"{following}")
+    first = page.locator("#changes tbody.noc-changes").first
+    assert first.locator("ul.causes li").count() >= 1
+    page.shoot("15-season-changes")
+    # An NOC at that race, from the changes.
+    noc = first.get_attribute("data-noc")
+    first.locator("th.nation a").first.click()
+    page.wait_for_url(f"**/nocs/{noc}?*as_of={following}")
+    assert page.locator(".standing-at").inner_text().startswith(f"Standings after race {following}:")
+    assert page.locator("#noc-title").inner_text().endswith(noc)
+    page.shoot("16-season-noc")
+    # The season race by race, with the NOC's progression.
+    page.get_by_role("link", name="Timeline").click()
+    assert page.locator("#calendar tbody tr").count() == len(races)
+    page.locator(f'#grid tr[data-noc="{noc}"] th a').click()
+    page.wait_for_selector("#noc-progress")
+    assert page.locator("svg.chart.progression").count() >= 2
+    page.shoot("17-season-timeline")

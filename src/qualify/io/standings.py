@@ -280,6 +280,42 @@ def diff_json(result: Diff, nocs: NocRegistry, *, basis: str, notice: str | None
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+DIFF_CSV_FIELDS = ["noc", "nation", "gender", "event", "what", "kind", "before", "after", "delta", "derived",
+                   "direction", "step", "step_label", "list", "entry", "rank_before", "rank_after", "reason", "text",
+                   "by"]
+
+
+def diff_csv(result: Diff, nocs: NocRegistry, *, banner: str) -> str:
+    """One row per cause (a change without a cause gets one row), after a ``#`` line with the banner and one with
+    the races compared; ``by`` joins the entries that overtook or were passed with ``; ``."""
+    buffer = io.StringIO()
+    buffer.write(f"# {banner}\n# {diff_header(result)}\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(DIFF_CSV_FIELDS)
+    for change in result.changes:
+        head = [change.noc, nocs.name(change.noc), change.gender.value, change.event or "",
+                change_subject(change, result.system), change.kind, change.before, change.after, change.delta,
+                "yes" if change.derived else ""]
+        if not change.causes:
+            writer.writerow(head + [""] * 10)
+        for cause in change.causes:
+            writer.writerow(head + [cause.direction, cause.step, cause.step_label, cause.list or "", cause.entry,
+                                    "" if cause.rank_before is None else cause.rank_before,
+                                    "" if cause.rank_after is None else cause.rank_after, cause.reason, cause.text,
+                                    "; ".join(cause.by)])
+    return buffer.getvalue()
+
+
+def change_subject(change: Change, system: System) -> str:
+    """What a change is about, as `qualify diff` names it: the event, or the gender's quota places or athletes."""
+    return _what(change, system)
+
+
+def change_delta_text(change: Change) -> str:
+    """``+1``, ``-2``, or ``moved`` (the same count, now through another step), as `qualify diff` prints it."""
+    return _delta_text(change)
+
+
 def diff_markdown(result: Diff, nocs: NocRegistry, *, banner: str) -> str:
     rows = []
     for change in result.changes:

@@ -10,8 +10,17 @@ from pydantic import BaseModel
 
 from qualify.io.writers import place_record
 from qualify.store import SeasonRecord
-from qualify.web import exports, views
-from qualify.web.pages import MAX_ID, DeclineQuery, SeasonQuery, SystemId, download_response
+from qualify.web import exports, season_views, views
+from qualify.web.pages import (
+    MAX_ID,
+    AsOfQuery,
+    DeclineQuery,
+    FromQuery,
+    SeasonQuery,
+    SystemId,
+    ToQuery,
+    download_response,
+)
 from qualify.web.scenarios import NotFound, Scenarios
 from qualify.web.security import bearer, token_matches
 from qualify.web.settings import WebSettings
@@ -21,7 +30,7 @@ router = APIRouter(prefix="/api")
 
 Document = dict[str, Any]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Unknown system, season or NOC"},
+    404: {"description": "Unknown system, season, race or NOC"},
     422: {"description": "Input not accepted: each problem names the file, row and field"},
 }
 
@@ -92,28 +101,30 @@ def systems(request: Request) -> list[SystemInfo]:
 @router.get("/systems/{system_id}/allocation", responses=ERRORS,
             summary="The allocation: the same JSON document as `qualify allocate --format json`")
 def allocation(request: Request, system_id: SystemId, season: SeasonQuery = None,
-               decline: DeclineQuery = None) -> Document:
-    """``season``: a stored season instead of the bundled data. ``decline``: NOC:GENDER[:STEP or EVENT],
-    repeatable, as `--decline` takes it."""
-    return _scenarios(request).outcome(system_id, season, decline or []).document
+               decline: DeclineQuery = None, as_of: AsOfQuery = None) -> Document:
+    """``season``: a stored season instead of the bundled data; ``as_of``: the race of that season after which
+    it stands (default: the last race with results). ``decline``: NOC:GENDER[:STEP or EVENT], repeatable, as
+    `--decline` takes it."""
+    return _scenarios(request).outcome(system_id, season, decline or [], as_of).document
 
 
 @router.get("/systems/{system_id}/lists", responses=ERRORS,
             summary="The ranking lists as the allocation used them, with the cut line and who is next in line")
-def lists(request: Request, system_id: SystemId, season: SeasonQuery = None, decline: DeclineQuery = None) -> Document:
-    outcome = _scenarios(request).outcome(system_id, season, decline or [])
+def lists(request: Request, system_id: SystemId, season: SeasonQuery = None, decline: DeclineQuery = None,
+          as_of: AsOfQuery = None) -> Document:
+    outcome = _scenarios(request).outcome(system_id, season, decline or [], as_of)
     return outcome.cached("lists-document", lambda: exports.lists_document(outcome))
 
 
 @router.get("/systems/{system_id}/nocs/{noc}", responses=ERRORS,
             summary="An NOC's places and misses, read from the allocation log (what `qualify explain` says)")
 def noc(request: Request, system_id: SystemId, noc: Annotated[str, Path(max_length=40)], season: SeasonQuery = None,
-        decline: DeclineQuery = None) -> Document:
+        decline: DeclineQuery = None, as_of: AsOfQuery = None) -> Document:
     scenarios = _scenarios(request)
     code = noc.upper()
     if code not in scenarios.nocs:
         raise NotFound(f"unknown NOC code '{noc}'")
-    outcome = scenarios.outcome(system_id, season, decline or [])
+    outcome = scenarios.outcome(system_id, season, decline or [], as_of)
     told = views.explanation(outcome, code)
     stories = views.story_views(outcome, code)
     return {
@@ -133,10 +144,11 @@ def noc(request: Request, system_id: SystemId, noc: Annotated[str, Path(max_leng
 
 @router.get("/systems/{system_id}/whatif", responses=ERRORS,
             summary="What changes when places are declined: changed Summary cells, places gained and lost")
-def whatif(request: Request, system_id: SystemId, season: SeasonQuery = None, decline: DeclineQuery = None) -> Document:
+def whatif(request: Request, system_id: SystemId, season: SeasonQuery = None, decline: DeclineQuery = None,
+           as_of: AsOfQuery = None) -> Document:
     scenarios = _scenarios(request)
-    base = scenarios.outcome(system_id, season, [])
-    outcome = scenarios.outcome(system_id, season, decline or [])
+    base = scenarios.outcome(system_id, season, [], as_of)
+    outcome = scenarios.outcome(system_id, season, decline or [], as_of)
     diff = views.what_if(base, outcome)
     after = {(row["noc"], key): row[key] for row in outcome.document["summary"]["rows"]
              for key in outcome.document["summary"]["columns"]}
@@ -153,11 +165,58 @@ def whatif(request: Request, system_id: SystemId, season: SeasonQuery = None, de
 
 @router.get("/systems/{system_id}/downloads/{table}.{fmt}", responses=ERRORS, tags=["downloads"],
             summary="A table as a file: allocation (csv, json, markdown, wikitext, xlsx), summary (csv), "
-                    "lists (csv, json, wikitext, xlsx)")
-def download(request: Request, system_id: SystemId, table: Literal["allocation", "summary", "lists"],
+                    "lists (csv, json, wikitext, xlsx); for a stored season, standings (csv, json, markdown) "
+                    "and changes (csv, json, markdown)")
+def download(request: Request, system_id: SystemId,
+             table: Literal["allocation", "summary", "lists", "standings", "changes"],
              fmt: Literal["csv", "json", "markdown", "wikitext", "xlsx"], season: SeasonQuery = None,
-             decline: DeclineQuery = None) -> Any:
-    return download_response(_scenarios(request), system_id, table, fmt, season, decline or [])
+             decline: DeclineQuery = None, as_of: AsOfQuery = None, from_race: FromQuery = None,
+             to: ToQuery = None) -> Any:
+    """``as_of`` (allocation, summary, lists, standings): the race of the season; ``from`` and ``to`` (changes):
+    the two races compared."""
+    return download_response(_scenarios(request), system_id, table, fmt, season, decline or [], as_of, from_race,
+                             to)
+
+
+# --- a stored season race by race ----------------------------------------------------------------------------
+
+RequiredSeason = Annotated[int, Query(ge=1, le=MAX_ID, description="A stored season (its number)")]
+
+
+@router.get("/systems/{system_id}/standings", responses=ERRORS, tags=["seasons"],
+            summary="Standings as of a race: the same JSON document as `qualify standings --format json`")
+def standings(request: Request, system_id: SystemId, season: RequiredSeason, as_of: AsOfQuery = None) -> Document:
+    """The lists (each entry with the results that counted) and the whole allocation as if qualification had
+    closed after ``as_of``; ``races`` is the calendar, ``warnings`` the races without results and lists still empty."""
+    outcome = _scenarios(request).outcome(system_id, season, [], as_of)
+    return exports.standings_document(outcome)
+
+
+@router.get("/systems/{system_id}/diff", responses=ERRORS, tags=["seasons"],
+            summary="What changed between two races: the same JSON document as `qualify diff --format json`")
+def season_diff(request: Request, system_id: SystemId, season: RequiredSeason, from_race: FromQuery = None,
+                to: ToQuery = None) -> Document:
+    """Per NOC, gender and event the places before and after, each change with its causes read from the two
+    allocations' logs."""
+    return exports.diff_document(_scenarios(request).changes(system_id, season, from_race, to))
+
+
+@router.get("/systems/{system_id}/timeline", responses=ERRORS, tags=["seasons"],
+            summary="A season race by race: per race, what changed since the race before and the Summary counts")
+def season_timeline(request: Request, system_id: SystemId, season: RequiredSeason) -> Document:
+    scenarios = _scenarios(request)
+    stored = scenarios.stored_season(system_id, season)
+    line = season_views.timeline(scenarios, stored, None)
+    keys = [column.key for column in line.columns]
+    document: dict[str, Any] = {"notice": stored.season.notice} if stored.season.notice else {}
+    document.update({"system": system_id, "season": season, "columns": keys, "races": [{
+        "race": entry.choice.race.id, "date": entry.choice.race.date.isoformat(), "name": entry.choice.race.name,
+        "kind": entry.choice.race.kind, "results": entry.choice.held, "result_rows": entry.choice.results,
+        "changed": entry.changed, "held_through_another_step": entry.moved,
+        "summary": [{"noc": row.noc, "nation": row.name, **{key: cell.value for key, cell in zip(
+            keys, row.cells, strict=True)}} for row in entry.outcome.summary.rows],
+    } for entry in line.races]})
+    return document
 
 
 @router.get("/seasons", response_model=list[SeasonInfo], summary="The seasons in the store")

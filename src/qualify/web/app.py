@@ -28,7 +28,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     app = FastAPI(
         title="qualify",
         version=__version__,
-        summary="Olympic qualification: quota allocations, explanations and what-if.",
+        summary="Olympic qualification: quota allocations, explanations, what-if, and seasons race by race.",
         description="The JSON API of `qualify serve`. An allocation is the document `qualify allocate "
                     "--format json` prints (see the README's JSON contract). Uploads need the write token as "
                     "`Authorization: Bearer TOKEN` when the server has one (`QUALIFY_TOKEN`).",
@@ -39,7 +39,8 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     app.state.scenarios = Scenarios(store)
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     templates.env.globals.update(query_string=query_string, cell_text=views.cell_text,
-                                 points_charts=charts.points_charts, version=__version__)
+                                 points_charts=charts.points_charts, next_in_line_count=views.NEXT_IN_LINE,
+                                 version=__version__)
     templates.env.filters["points"] = _points
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")

@@ -1,9 +1,13 @@
-"""Server-rendered SVG: a ranking list's points against its cut line (no JavaScript, works offline)."""
+"""Server-rendered SVG (no JavaScript, works offline): a ranking list's points against its cut line, and a
+season's progression race by race."""
 
 from __future__ import annotations
 
+import math
+
 from markupsafe import Markup, escape
 
+from qualify.web.season_views import Series
 from qualify.web.views import ListView
 
 WIDTH, HEIGHT = 760, 210
@@ -78,3 +82,95 @@ def points_chart(view: ListView, *, window: tuple[int, int] | None = None, title
     parts.append(f'<text class="axis" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 2}" text-anchor="middle">rank</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# --- a season race by race ----------------------------------------------------------------------------------------
+
+LINE_WIDTH, LINE_HEIGHT = 760, 240
+LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 52, 110, 16, 58
+
+
+def progression_chart(races: list[str], series: list[Series], *, title: str, integers: bool = False,
+                      steps: bool = False) -> Markup:
+    """Values after each race (x: the races in calendar order), one line per series, labelled at its right end.
+
+    ``steps``: a count holds until the next race changes it (places); otherwise points are joined by straight lines.
+    A series without a value at a race (not on the list yet) has a gap there.
+    """
+    known = [v for s in series for v in s.values if v is not None]
+    if not races or not known:
+        return Markup("")
+    ticks = _nice_ticks(max(known), integers)
+    top = ticks[-1]
+    plot_w, plot_h = LINE_WIDTH - LINE_LEFT - LINE_RIGHT, LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
+    step = plot_w / max(1, len(races) - 1) if len(races) > 1 else 0.0
+
+    def x(index: int) -> float:
+        return LINE_LEFT + (index * step if len(races) > 1 else plot_w / 2)
+
+    def y(value: float) -> float:
+        return LINE_TOP + plot_h * (1 - value / top)
+
+    parts = [f'<svg class="chart progression" viewBox="0 0 {LINE_WIDTH} {LINE_HEIGHT}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    for value in ticks:
+        parts.append(f'<line class="grid" x1="{LINE_LEFT}" x2="{LINE_WIDTH - LINE_RIGHT}" y1="{y(value):.1f}" '
+                     f'y2="{y(value):.1f}"/><text class="axis" x="{LINE_LEFT - 6}" y="{y(value) + 4:.1f}" '
+                     f'text-anchor="end">{_points(round(float(value), 1))}</text>')
+    for index, race in enumerate(races):
+        parts.append(f'<line class="tick" x1="{x(index):.1f}" x2="{x(index):.1f}" y1="{LINE_TOP + plot_h}" '
+                     f'y2="{LINE_TOP + plot_h + 4}"/><text class="axis race" x="{x(index):.1f}" '
+                     f'y="{LINE_TOP + plot_h + 14}" text-anchor="end" transform="rotate(-35 {x(index):.1f} '
+                     f'{LINE_TOP + plot_h + 14})">{escape(race)}</text>')
+    label_at: list[float] = []
+    for number, line in enumerate(series):
+        points = [(i, v) for i, v in enumerate(line.values) if v is not None]
+        if not points:
+            continue
+        # Counts of several series often coincide (2 men, 2 women): each line is drawn a little apart so that
+        # none hides another; the values in the tooltips are exact.
+        shift = (number - (len(series) - 1) / 2) * 3.0 if steps else 0.0
+        for run in _runs(points):
+            coords: list[str] = []
+            for n, (i, v) in enumerate(run):
+                if steps and n:
+                    coords.append(f"{x(i):.1f},{y(run[n - 1][1]) + shift:.1f}")
+                coords.append(f"{x(i):.1f},{y(v) + shift:.1f}")
+            parts.append(f'<polyline class="series {line.css}" points="{" ".join(coords)}"/>')
+        for i, v in points:
+            tip = f"{line.label} after {races[i]}: {_points(round(v, 1))}"
+            parts.append(f'<circle class="dot {line.css}" cx="{x(i):.1f}" cy="{y(v) + shift:.1f}" r="3">'
+                         f'<title>{escape(tip)}</title></circle>')
+        last_i, last_v = points[-1]
+        label_y = y(last_v) + shift + 4
+        while any(abs(label_y - taken) < 11 for taken in label_at):  # keep end labels apart
+            label_y += 11
+        label_at.append(label_y)
+        parts.append(f'<text class="series-label {line.css}" x="{x(last_i) + 8:.1f}" y="{label_y:.1f}">'
+                     f'{escape(line.label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _runs(points: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
+    """Consecutive races with a value: a gap in the data is a gap in the line."""
+    runs: list[list[tuple[int, float]]] = []
+    for i, v in points:
+        if runs and runs[-1][-1][0] == i - 1:
+            runs[-1].append((i, v))
+        else:
+            runs.append([(i, v)])
+    return runs
+
+
+def _nice_ticks(highest: float, integers: bool) -> list[float]:
+    """Gridline values from 0 to at least ``highest`` in steps of 1, 2 or 5 times a power of ten (at most ~5)."""
+    if highest <= 0:
+        return [0.0, 1.0]
+    raw = highest / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if integers:
+        step = max(1.0, float(math.ceil(step)))
+    count = math.ceil(highest / step - 1e-9)
+    return [round(i * step, 6) for i in range(count + 1)]

@@ -1,5 +1,7 @@
 """Downloads. The allocation goes through ``qualify.io.writers.render`` (the CLI's writers, one JSON contract);
-the ranking lists, which no project writer covers yet, through the small table writer here.
+a season's standings and what changed through the renderers of `qualify standings`, `qualify diff` and
+`qualify rankings` (``qualify.io.standings``); the ranking lists with their cut, which no project writer covers
+yet, through the small table writer here.
 """
 
 from __future__ import annotations
@@ -9,8 +11,17 @@ import io
 import json
 from typing import Any
 
+from qualify.io.standings import (
+    diff_csv,
+    diff_header,
+    diff_json,
+    diff_markdown,
+    rankings_csv,
+    standings_json,
+    standings_markdown,
+)
 from qualify.io.writers import FORMATS, render
-from qualify.web.scenarios import Outcome
+from qualify.web.scenarios import Changes, Outcome, Source
 from qualify.web.views import ListView, list_views
 
 ALLOCATION_FORMATS = tuple(f for f in FORMATS if f != "table")  # csv, json, markdown, wikitext, xlsx
@@ -25,6 +36,67 @@ MEDIA_TYPES = {
 EXTENSIONS = {"csv": "csv", "json": "json", "markdown": "md", "wikitext": "wiki.txt", "xlsx": "xlsx"}
 FORMAT_LABELS = {"csv": "CSV (one row per place)", "json": "JSON", "markdown": "Markdown",
                  "wikitext": "wikitext", "xlsx": "Excel"}
+SEASON_FORMATS = ("csv", "json", "markdown")
+SEASON_FORMAT_LABELS = {"csv": "CSV", "json": "JSON", "markdown": "Markdown"}
+
+
+# --- a stored season: standings as of a race, and what changed between two races ----------------------------
+
+def season_banner(source: Source) -> str:
+    """The first line of `qualify standings` / `diff` output: the data's own synthetic notice, then the basis."""
+    notice = source.stored.season.notice if source.stored is not None else None
+    name = source.stored.season.source if source.stored is not None else ""
+    return (f"{notice} (from {name}). " if notice else "") + f"Based on {source.inputs.basis}."
+
+
+def standings_document(outcome: Outcome) -> dict[str, Any]:
+    """The document of `qualify standings --format json` for the outcome's race (no declines)."""
+    return outcome.cached("standings-document", lambda: json.loads(_standings_text(outcome, "json")))
+
+
+def _standings_text(outcome: Outcome, fmt: str) -> str:
+    source = outcome.source
+    standing, stored = source.standing, source.stored
+    if standing is None or stored is None:
+        raise ValueError("standings need a stored season")
+    nocs, total = outcome.nocs, len(stored.races)
+    if fmt == "json":
+        return standings_json(standing, nocs, basis=source.inputs.basis, notice=stored.season.notice,
+                              total_races=total)
+    if fmt == "markdown":
+        return standings_markdown(standing, nocs, banner=season_banner(source), total_races=total, top=None)
+    if fmt == "csv":  # the lists as `qualify rankings --season --as-of --format csv` writes them (readable back)
+        return rankings_csv(standing.system, list(standing.lists.values()), banner=season_banner(source))
+    raise ValueError(fmt)
+
+
+def standings_download(outcome: Outcome, fmt: str) -> bytes:
+    return outcome.cached(f"standings:{fmt}", lambda: _standings_text(outcome, fmt).encode("utf-8"))
+
+
+def diff_document(changes: Changes) -> dict[str, Any]:
+    """The document of `qualify diff --format json` for the two races."""
+    return changes.cached("document", lambda: json.loads(_changes_text(changes, "json")))
+
+
+def _changes_text(changes: Changes, fmt: str) -> str:
+    after = changes.after
+    nocs = changes.nocs
+    if fmt == "json":
+        return diff_json(changes.diff, nocs, basis=after.inputs.basis, notice=changes.stored.season.notice)
+    if fmt == "markdown":
+        return diff_markdown(changes.diff, nocs, banner=season_banner(after))
+    if fmt == "csv":
+        return diff_csv(changes.diff, nocs, banner=season_banner(after))
+    raise ValueError(fmt)
+
+
+def changes_download(changes: Changes, fmt: str) -> bytes:
+    return changes.cached(f"download:{fmt}", lambda: _changes_text(changes, fmt).encode("utf-8"))
+
+
+def diff_header_text(changes: Changes) -> str:
+    return diff_header(changes.diff)
 
 
 def allocation_download(outcome: Outcome, fmt: str) -> bytes:

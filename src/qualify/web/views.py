@@ -102,6 +102,7 @@ class ListView:
     places: int
     has_points: bool
     steps: list[str] = field(default_factory=list)
+    report: str | None = None  # a list built from a season: why it is empty or short ("its first race comes later")
 
     @property
     def cut_entry(self) -> EntryView | None:
@@ -119,6 +120,7 @@ def list_views(outcome: Outcome) -> list[ListView]:
 def _list_views(outcome: Outcome) -> list[ListView]:
     allocation, nocs, system = outcome.allocation, outcome.nocs, outcome.system
     labels = {step.id: step.label for step in system.steps}
+    built = outcome.source.inputs.built
     views = []
     for ranking in outcome.source.inputs.lists.values():
         places_by: dict[tuple, list[Place]] = {}
@@ -143,8 +145,10 @@ def _list_views(outcome: Outcome) -> list[ListView]:
                 if cut_points is not None and view.entry.points is not None:
                     view.behind_cut = round(cut_points - view.entry.points, 1)
         steps = sorted({labels.get(p.pathway, p.pathway) for ps in places_by.values() for p in ps})
+        made = built.lists.get(ranking.id) if built is not None else None
         views.append(ListView(ranking, entries, cut_after, sum(len(ps) for ps in places_by.values()),
-                              any(e.points is not None for e in ranking.entries), steps))
+                              any(e.points is not None for e in ranking.entries), steps,
+                              made.report if made is not None else None))
     return views
 
 
