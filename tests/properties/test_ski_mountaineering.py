@@ -9,6 +9,7 @@ those NOCs and neutral athletes (AIN). See NON_MONOTONE.md for where the rules a
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 from hypothesis import given, note
@@ -41,7 +42,10 @@ def held(allocation: Allocation, noc: str) -> int:
 
 
 def lapses(allocation: Allocation) -> list[str]:
-    return [w.message for w in allocation.warnings if w.step == "reallocation" and "lapses" in w.message]
+    """One entry per lapsed place: a whole grant that lapses (the host's man and woman) is one warning for both."""
+    warned = [w.message for w in allocation.warnings if w.step == "reallocation" and "lapse" in w.message]
+    together = [re.search(r"they lapse \((\d+) places\)", m) for m in warned]
+    return [m for m, group in zip(warned, together, strict=True) for _ in range(int(group[1]) if group else 1)]
 
 
 def check_invariants(allocation: Allocation, declines=()) -> None:

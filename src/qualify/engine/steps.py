@@ -507,5 +507,7 @@ def run_reallocate(ctx: Context, step: ReallocateStep) -> None:
             run_walk(ctx, walk)
             granted = len(walk.grants)
         if not granted:
-            ledger.warn(step.id, f"{place.noc}'s declined {what} place could not be reallocated on "
-                        f"{ctx.lists[rule.list].title}: it lapses")
+            noun, verdict = ("place", "it lapses") if len(together) == 1 else \
+                ("places", f"they lapse ({len(together)} places)")
+            ledger.warn(step.id, f"{place.noc}'s declined {what} {noun} could not be reallocated on "
+                        f"{ctx.lists[rule.list].title}: {verdict}")
