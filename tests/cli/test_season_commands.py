@@ -110,6 +110,13 @@ def test_diff_explains_every_change(invoke, season, races) -> None:
         in table
     markdown = ok(invoke("diff", SKI, "--season", season, "--to", "wch-2025", "--format", "markdown"))
     assert "| Nation | Event | Places | Change | Why |" in markdown
+    # CSV: one row per cause, the same causes as the JSON document, and the format told by the extension.
+    out = season.parent / "changes.csv"
+    ok(invoke("diff", SKI, "--season", season, "--to", "wch-2025", "--output", out))
+    rows = list(csv.DictReader(line for line in out.read_text("utf-8").splitlines() if not line.startswith("#")))
+    document = json.loads(ok(invoke("diff", SKI, "--season", season, "--to", "wch-2025", "--format", "json")))
+    expected = sorted((c["noc"], x["direction"], x["text"]) for c in document["changes"] for x in c["causes"])
+    assert expected and sorted((r["noc"], r["direction"], r["text"]) for r in rows) == expected
 
 
 def test_rankings_formats_agree(invoke, season, tmp_path) -> None:

@@ -12,7 +12,9 @@ from qualify.diff import diff
 from qualify.errors import AuditError, InputError
 from qualify.io.inputs import OpenSeason, cut_season, open_season, points_overrides, season_basis
 from qualify.io.standings import (
+    DIFF_FORMATS,
     SEASON_FORMATS,
+    diff_csv,
     diff_json,
     diff_markdown,
     print_diff,
@@ -104,7 +106,8 @@ def diff_command(
                                                                  "--to).")] = None,
     to_race: Annotated[str | None, typer.Option("--to", help="The later race (default: the last race with "
                                                              "results).")] = None,
-    fmt: FormatOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(DIFF_FORMATS)} (default: told by "
+                                                              "the --output extension, else a table).")] = None,
     data: DataOpt = None,
     points: PointsOpt = None,
     output: OutputOpt = None,
@@ -113,7 +116,7 @@ def diff_command(
     nocs = load_nocs()
     try:
         read = input_paths(system, data, season, points)
-        chosen = output_format(fmt, output, SEASON_FORMATS, read)
+        chosen = output_format(fmt, output, DIFF_FORMATS, read)
         rules, opened = _open(system, season, data, points)
         after = _standing(rules, opened, to_race, "--to")
         position = opened.season.position(after.as_of.id)
@@ -134,6 +137,10 @@ def diff_command(
     if chosen == "table" and output is None:
         print_diff(console, result, nocs, banner=banner, synthetic=bool(notice))
         return
-    content = diff_json(result, nocs, basis=basis, notice=notice) if chosen == "json" \
-        else diff_markdown(result, nocs, banner=banner)
+    if chosen == "json":
+        content = diff_json(result, nocs, basis=basis, notice=notice)
+    elif chosen == "csv":
+        content = diff_csv(result, nocs, banner=banner)
+    else:
+        content = diff_markdown(result, nocs, banner=banner)
     emit(content, output, read, chosen)

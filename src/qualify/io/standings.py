@@ -28,6 +28,7 @@ from qualify.standings import Standing
 
 RANKING_FORMATS = ("table", "csv", "json", "markdown")
 SEASON_FORMATS = ("table", "json", "markdown")
+DIFF_FORMATS = ("table", "csv", "json", "markdown")
 
 
 def race_record(race: Race | None) -> dict | None:
