@@ -59,6 +59,8 @@ NOC_SD_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
 UNIT_SD_GRID = (0.25, 0.5, 1.0, 2.0)
 EVENT_SD_GRID = (0.25, 0.5, 1.0)  # only for groups of several events (an athlete's level and event are one else)
 FINISH_PRIOR_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)  # pseudo-races
+SINGLE_EVENT_SD = 0.05
+MIN_CANDIDATE_WEIGHT = 1e-3  # scales less likely than this (relative to the likeliest) are dropped
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,20 @@ def ranking_terms(theta: np.ndarray, ranking: Ranking, hessian: np.ndarray | Non
     return value
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """The fit of a group at one choice of the prior's scales: its posterior mode, the lower Cholesky factor of the
+    posterior covariance of θ (Laplace), its log evidence and its weight among the scales tried."""
+
+    scales: tuple[float, float, float]  # (noc_sd, unit_sd, event_sd)
+    strength: np.ndarray
+    level: np.ndarray
+    noc_level: np.ndarray
+    factor: np.ndarray | None
+    evidence: float
+    weight: float
+
+
 @dataclass
 class GroupFit:
     """The fitted strengths of one group of events (the individual events of a gender, or one team event)."""
@@ -137,14 +153,12 @@ class GroupFit:
     nocs: tuple[str, ...]
     units: tuple[Entrant, ...]
     pairs: tuple[tuple[int, str], ...]  # (unit index, event): one strength each
-    strength: np.ndarray  # θ per pair (the posterior mode)
-    level: np.ndarray  # α per unit
-    noc_level: np.ndarray  # ν per NOC
-    factor: np.ndarray | None  # lower Cholesky factor of the posterior covariance of θ (None: no uncertainty)
+    strength: np.ndarray  # θ per pair: the posterior mean of the modes over the scales' candidates
+    level: np.ndarray  # α per unit, likewise
+    noc_level: np.ndarray  # ν per NOC, likewise
+    candidates: tuple[Candidate, ...]  # the fits at each scale kept, with their posterior weights
     rankings: int  # classifications fitted on
     placed: int  # classified results fitted on
-    scales: tuple[float, float, float]  # (noc_sd, unit_sd, event_sd) in force
-    evidence: float  # the log marginal likelihood at those scales (Laplace approximation)
     pair_index: dict[tuple[Entrant, str], int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +172,30 @@ class GroupFit:
     def label(self) -> str:
         kind = "team" if self.team else "individual"
         return f"{self.gender.label} {kind} events ({', '.join(self.events)})"
+
+    @property
+    def scales(self) -> tuple[float, float, float]:
+        """The (noc_sd, unit_sd, event_sd) of the likeliest candidate."""
+        return max(self.candidates, key=lambda c: c.weight).scales
+
+    @property
+    def factor(self) -> np.ndarray | None:
+        """The likeliest candidate's lower Cholesky factor of the posterior covariance of θ."""
+        return max(self.candidates, key=lambda c: c.weight).factor
+
+    def shifts(self, seasons: int, rng: np.random.Generator) -> np.ndarray:
+        """Per simulated season, a draw of θ minus :attr:`strength`: a candidate picked by its weight, then θ from
+        its Laplace posterior (seasons, pairs)."""
+        weights = np.array([c.weight for c in self.candidates])
+        picked = rng.choice(len(weights), size=seasons, p=weights / weights.sum())
+        noise = rng.standard_normal((seasons, len(self.pairs)))
+        out = np.empty((seasons, len(self.pairs)))
+        for index, candidate in enumerate(self.candidates):
+            rows = picked == index
+            if rows.any():
+                assert candidate.factor is not None
+                out[rows] = (candidate.strength - self.strength) + noise[rows] @ candidate.factor.T
+        return out
 
     def of(self, entrant: Entrant, event: str) -> float:
         """The strength of an entrant in an event (its level, or its NOC's, for a pair never seen)."""
@@ -239,7 +277,7 @@ class ResultsModel:
             for key in sorted(self.groups, key=lambda k: (k[0].value, k[1])):
                 group = self.groups[key]
                 if group.factor is not None and len(group.pairs):
-                    shifts[key] = rng.standard_normal((seasons, len(group.pairs))) @ group.factor.T
+                    shifts[key] = group.shifts(seasons, rng)
         # One draw per season for each (gender, event): the races of a season share it.
         finishing: dict[tuple[Gender, str, tuple[Entrant, ...]], np.ndarray] = {}
         out: list[tuple[np.ndarray | None, np.ndarray | None]] = []
@@ -408,41 +446,48 @@ def _fit_group(key: GroupKey, data: list[tuple[str, list[Result]]], settings: Mo
     group = _group_data(data)
     n_pairs, n_units = len(group.pairs), len(group.units)
     multi_event = len({event for _, event in group.pairs}) > 1
-    best: tuple[float, tuple[float, float, float], np.ndarray, np.ndarray] | None = None
-    start: np.ndarray | None = None
+    fits: list[tuple[float, tuple[float, float, float], np.ndarray, np.ndarray]] = []
 
     def consider(scales: tuple[float, float, float]) -> None:
-        nonlocal best, start
         precision = group.precision(*scales)
-        x, hessian, value = _newton(precision, group.rankings, n_pairs, start=start)
-        start = x
-        evidence = -value + 0.5 * _logdet(precision) - 0.5 * _logdet(hessian)
-        if best is None or evidence > best[0]:
-            best = (evidence, scales, x, hessian)
+        x, hessian, value = _newton(precision, group.rankings, n_pairs, start=fits[-1][2] if fits else None)
+        fits.append((-value + 0.5 * _logdet(precision) - 0.5 * _logdet(hessian), scales, x, hessian))
 
     if settings.scales == "evidence":
-        # The scales with the largest marginal likelihood (Laplace approximation), empirical Bayes on a grid: the
-        # NOC and athlete spreads together, then the event spread at the best of those.
+        # The spreads are not known: every pair of NOC and athlete spreads of the grid is fitted, then the event
+        # spreads at the likeliest pair; each fit weighs by its evidence (the marginal likelihood, by Laplace's
+        # approximation, under a uniform prior over the scales tried). With few results many scales stay likely,
+        # and the forecast averages over them; with many, the likeliest takes over.
+        # In a group of one event an athlete's level and strength are one: the athlete spread carries it all.
+        event_sd = settings.event_sd if multi_event else SINGLE_EVENT_SD
         for noc_sd in NOC_SD_GRID:
             for unit_sd in UNIT_SD_GRID:
-                consider((noc_sd, unit_sd, settings.event_sd))
+                consider((noc_sd, unit_sd, event_sd))
         if multi_event:
-            assert best is not None
-            chosen = best[1]
+            best = max(fits, key=lambda fit: fit[0])[1]
             for event_sd in EVENT_SD_GRID:
-                if event_sd != chosen[2]:
-                    consider((chosen[0], chosen[1], event_sd))
+                if event_sd != best[2]:
+                    consider((best[0], best[1], event_sd))
     else:
         consider((settings.noc_sd, settings.unit_sd, settings.event_sd))
-    assert best is not None
-    evidence, scales, x, hessian = best
-    factor = None
-    if settings.parameter_uncertainty and n_pairs:
-        covariance = np.linalg.inv(hessian)[:n_pairs, :n_pairs]
-        factor = _cholesky(0.5 * (covariance + covariance.T))
+    top = max(fit[0] for fit in fits)
+    raw = np.exp(np.array([fit[0] for fit in fits]) - top)
+    kept = [(fit, weight) for fit, weight in zip(fits, raw, strict=True) if weight >= MIN_CANDIDATE_WEIGHT]
+    total = sum(weight for _, weight in kept)
+    candidates = []
+    for (evidence, scales, x, hessian), weight in kept:
+        factor = None
+        if settings.parameter_uncertainty and n_pairs:
+            covariance = np.linalg.inv(hessian)[:n_pairs, :n_pairs]
+            factor = _cholesky(0.5 * (covariance + covariance.T))
+        candidates.append(Candidate(scales, x[:n_pairs], x[n_pairs:n_pairs + n_units], x[n_pairs + n_units:], factor,
+                                    float(evidence), float(weight / total)))
+    weights = np.array([c.weight for c in candidates])
+    mean = [sum(w * getattr(c, name) for w, c in zip(weights, candidates, strict=True))
+            for name in ("strength", "level", "noc_level")]
     return GroupFit(gender, team, tuple(sorted({event for event, _ in data})), tuple(group.nocs), tuple(group.units),
-                    tuple(group.pairs), x[:n_pairs], x[n_pairs:n_pairs + n_units], x[n_pairs + n_units:], factor,
-                    len(group.rankings), group.placed, scales, float(evidence))
+                    tuple(group.pairs), np.asarray(mean[0]), np.asarray(mean[1]), np.asarray(mean[2]),
+                    tuple(candidates), len(group.rankings), group.placed)
 
 
 def _logdet(matrix: np.ndarray) -> float:

@@ -35,7 +35,7 @@ from qualify.rules import System
 
 REPLAY_FORMATS = ("table", "csv", "json")
 CHART_MEASURES = ("chance", "expected")
-MOST_SERIES = 12
+MOST_SERIES = 8  # NOCs in a column's replay: more lines are no longer readable
 
 
 def replay(system: System, season: Season, races: Iterable[str], tables: dict[str, PointsTable], *, runs: int,
@@ -233,18 +233,26 @@ def chart_png(steps: list[Forecast], view: ReplayView, nocs: NocRegistry) -> byt
     shown, title, notes = series(steps, view, nocs)
     first = steps[0]
     scale = 100.0 if view.measure == "chance" else 1.0
-    figure, axes = plt.subplots(figsize=(10, 5.8), dpi=150)
+    figure, axes = plt.subplots(figsize=(10, 6.2), dpi=150)
     positions = list(range(len(steps)))
     colours = plt.get_cmap("tab10" if len(shown) <= 10 else "tab20")
+    markers = "osD^vP*Xh<>p"
     for index, line in enumerate(shown):
         values = [scale * view.value(cell) for cell in line.cells]
         errors = [2 * scale * view.error(cell) for cell in line.cells]
         colour = colours(index % colours.N)
-        label = line.label if view.noc is not None else f"{line.noc} {nocs.name(line.noc)}"
-        axes.plot(positions, values, marker="o", linewidth=2, markersize=4, color=colour, label=label)
-        axes.fill_between(positions, [v - e for v, e in zip(values, errors, strict=True)],
-                          [v + e for v, e in zip(values, errors, strict=True)], color=colour, alpha=0.12,
-                          linewidth=0)
+        if view.noc is not None:
+            # Later lines are drawn thinner on top, so that lines that coincide (a quota and the athletes it makes)
+            # all show; each with its band of ±2 standard errors.
+            axes.plot(positions, values, marker=markers[index % len(markers)], linewidth=max(3.4 - 0.5 * index, 1.2),
+                      markersize=max(7 - index, 3), color=colour, label=line.label, zorder=3 + index)
+            axes.fill_between(positions, [v - e for v, e in zip(values, errors, strict=True)],
+                              [v + e for v, e in zip(values, errors, strict=True)], color=colour, alpha=0.10,
+                              linewidth=0, zorder=1)
+        else:
+            # Many NOCs: no bands (they would hide the lines); the subtitle gives the largest error.
+            axes.plot(positions, values, marker=markers[index % len(markers)], linewidth=2.2, markersize=5,
+                      color=colour, label=f"{line.noc} {nocs.name(line.noc)}", zorder=3)
     if view.measure == "chance":
         axes.set_ylim(-2, 102)
         axes.set_yticks([0, 20, 40, 60, 80, 100])
@@ -253,18 +261,21 @@ def chart_png(steps: list[Forecast], view: ReplayView, nocs: NocRegistry) -> byt
     else:
         axes.set_ylim(bottom=0)
         axes.set_ylabel("Expected places")
-    labels = [f"{textwrap.fill(step.as_of.name or step.as_of.id, 16)}\n{step.as_of.date.isoformat()}"
-              for step in steps]
+    labels = [f"{textwrap.shorten(step.as_of.name or step.as_of.id, 30, placeholder='…')}\n"
+              f"{step.as_of.date.isoformat()}" for step in steps]
     axes.set_xticks(positions)
-    axes.set_xticklabels(labels, fontsize=7 if len(steps) > 6 else 8)
+    axes.set_xticklabels(labels, fontsize=7.5, rotation=30, ha="right", rotation_mode="anchor")
     axes.set_xlabel("Forecast standing after the race")
     axes.set_xlim(-0.3, len(steps) - 0.7)
     axes.grid(axis="y", color="#dddddd", linewidth=0.8)
     axes.spines[["top", "right"]].set_visible(False)
-    figure.suptitle(title[0].upper() + title[1:], fontsize=13, fontweight="bold", x=0.02, ha="left")
+    figure.text(0.015, 0.965, title[0].upper() + title[1:], fontsize=13, fontweight="bold", ha="left", va="top")
+    worst = max((2 * scale * view.error(cell) for line in shown for cell in line.cells), default=0.0)
+    unit = " points" if view.measure == "chance" else ""
+    band = "shaded: ±2 standard errors" if view.noc is not None else f"±2 standard errors: at most ±{worst:.0f}{unit}"
     subtitle = (f"{first.system.sport}, {first.system.edition} · {first.runs} simulated seasons per race, seed "
-                f"{first.seed}, engine {first.engine} · shaded: ±2 standard errors")
-    axes.set_title(subtitle, fontsize=8.5, loc="left", color="#444444")
+                f"{first.seed}, engine {first.engine} · {band}")
+    figure.text(0.015, 0.925, subtitle, fontsize=8.5, color="#444444", ha="left", va="top")
     if shown:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     else:
@@ -272,11 +283,13 @@ def chart_png(steps: list[Forecast], view: ReplayView, nocs: NocRegistry) -> byt
                   ha="center", color="#666666")
     footer = "; ".join(notes)
     if first.notice:
-        figure.text(0.02, 0.012, first.notice, fontsize=8, color="#b00020", fontweight="bold", ha="left")
+        figure.text(0.015, 0.012, first.notice, fontsize=8, color="#b00020", fontweight="bold", ha="left")
     if footer:
-        figure.text(0.02, 0.04 if first.notice else 0.012, textwrap.shorten(footer, 180), fontsize=7,
-                    color="#555555", ha="left")
-    figure.tight_layout(rect=(0, 0.06, 1, 0.97))
+        lines = textwrap.wrap(footer, 190)
+        shown_lines = lines[:2] if len(lines) <= 2 else [lines[0], textwrap.shorten(" ".join(lines[1:]), 185)]
+        figure.text(0.015, 0.04 if first.notice else 0.012, "\n".join(shown_lines), fontsize=7, color="#555555",
+                    ha="left", va="bottom")
+    figure.tight_layout(rect=(0, 0.06, 1, 0.9))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
