@@ -23,8 +23,8 @@ import numpy as np
 
 from qualify.forecast import engines
 from qualify.forecast.cells import count
-from qualify.forecast.model import ModelSettings, fit
 from qualify.forecast.fields import future_fields
+from qualify.forecast.model import ModelSettings, fit
 from qualify.forecast.reference import ForecastProblem
 from qualify.forecast.run import Simulation, forecast, run_simulation
 from qualify.model.nocs import load_nocs
