@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -55,7 +55,6 @@ FormatOpt = Annotated[str | None, typer.Option("--format", help="table, csv or j
                                                                 "extension, else a table).")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write to this new or earlier output file "
                                                                  "(atomically); never an input.")]
-ProgressRun = "Progress"
 
 
 def _open(system_id: str, season: Path, data: Path | None, points: list[str] | None) -> tuple[System, OpenSeason]:
@@ -90,7 +89,7 @@ def _check_nocs(option: str, given: list[str], holders: set[str], nocs: NocRegis
 
 
 @contextmanager
-def progress_bar(total: int, label: str) -> Iterator[object]:
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr when it is a terminal (nothing otherwise); yields the callback to advance it."""
     if not errors.is_terminal or total <= 0:
         yield None
@@ -98,7 +97,10 @@ def progress_bar(total: int, label: str) -> Iterator[object]:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=errors, transient=True) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda done: bar.advance(task, done)
+
+        def advance(done: int) -> None:
+            bar.advance(task, done)
+        yield advance
 
 
 @app.command("forecast")
@@ -145,7 +147,7 @@ def forecast_command(
         with progress_bar(count, f"simulating {count} seasons") as advance:
             result = forecast(rules, opened.season, race.id, opened.tables, runs=count, seed=seed, engine=engine_name,
                               jobs=jobs, fixed_lists=opened.fixed_lists, nocs=nocs, pins=pins,
-                              sensitivity=tracked, progress=advance, basis=basis)  # type: ignore[arg-type]
+                              sensitivity=tracked, progress=advance, basis=basis)
     except (InputError, AuditError) as exc:
         fail(exc)
     if chosen == "table" and output is None:
@@ -219,7 +221,7 @@ def replay_command(
         with progress_bar(count * len(races), f"replaying {len(races)} races") as advance:
             steps = replay(rules, opened.season, [r.id for r in races], opened.tables, runs=count, seed=seed,
                            engine=engine_name, jobs=jobs, fixed_lists=opened.fixed_lists, nocs=nocs,
-                           progress=advance)  # type: ignore[arg-type]
+                           progress=advance)
         png = chart_png(steps, view, nocs) if chart is not None else None
     except (InputError, AuditError) as exc:
         fail(exc)

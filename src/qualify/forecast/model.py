@@ -16,10 +16,14 @@ toward their level in the group's other events, and an athlete with no classifie
 rows) gets their NOC's level: the prior for an entrant with almost no data. Zero, the mean of the scale, is an
 NOC about which nothing is known.
 
-**Uncertainty.** By default every simulated season draws its own strengths from the Laplace approximation of the
-posterior (a Gaussian at the mode with the inverse Hessian as covariance), shared by all the races of that season:
-a strength known from two races is uncertain, and that uncertainty belongs in the odds. ``parameter_uncertainty``
-switches this off (every season then uses the mode).
+**Scales.** The three spreads are not known. By default each group is fitted on a grid of them and each fit weighs
+by its evidence (the marginal likelihood by Laplace's approximation, a uniform prior over the grid); the reported
+strengths are the weighted mean of the fits' modes. ``scales="fixed"`` uses the spreads of the settings.
+
+**Uncertainty.** By default every simulated season picks one fit by its weight and draws its strengths from that
+fit's Laplace posterior (a Gaussian at the mode with the inverse Hessian as covariance), shared by all the races of
+that season: a strength known from two races is uncertain, and that uncertainty belongs in the odds.
+``parameter_uncertainty`` switches this off (every season then uses the weighted mean).
 
 **The data.** Each classification of a held race in an event that feeds a list is one ranking of its classified
 entrants (the rows with a rank). Tied places use Breslow's approximation: the tied entrants are each chosen from the
@@ -28,7 +32,8 @@ ranking; they count against the entrant's chance of finishing.
 
 **Finishing.** The chance that an entrant finishes a future race of an event with a place is its share of the
 event's held races in which it had a place, shrunk toward the mean share of all the event's entrants with
-``finish_prior_races`` pseudo-races: ``(k + m·r̄) / (n + m)``. Not starting counts like not finishing, since neither
+``m`` pseudo-races: ``(k + m·r̄) / (n + m)``; ``m`` is chosen per event by the beta-binomial likelihood of the counts
+(or fixed by ``finish_prior_races``). Not starting counts like not finishing, since neither
 earns points; the shrinkage keeps the expected number of classified entrants of a race equal to the mean so far.
 Per simulated season the chance is drawn from its Beta posterior, ``Beta(k + m·r̄, n − k + m·(1 − r̄))``.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -92,13 +93,13 @@ class _Layout:
     lines: list[Text]
 
 
-def _grid(result: Forecast, nocs: NocRegistry, shown: list[str], value, title: str, *, codes: bool,
-          total: bool) -> Grid:
+def _grid(result: Forecast, nocs: NocRegistry, shown: list[str], value: Callable[[CellForecast], str], title: str,
+          *, codes: bool, total: bool) -> Grid:
     columns = [Column(c.label, c.group) for c in result.cells.columns]
     rows: list[list[CellValue]] = []
     for noc in shown:
         label = short_code(noc, nocs) if codes else nocs.name(noc)
-        rows.append([label] + [value(result.cell(noc, c.key)) for c in result.cells.columns])
+        rows.append([label, *[value(result.cell(noc, c.key)) for c in result.cells.columns]])
     footer: list[list[CellValue]] = []
     if total:
         sums = [sum(result.cell(noc, c.key).expected for noc in result.cells.nocs) for c in result.cells.columns]
@@ -107,8 +108,8 @@ def _grid(result: Forecast, nocs: NocRegistry, shown: list[str], value, title: s
     return Grid(Column("NOC" if codes else "Nation", align="left"), columns, rows, footer, title=title)
 
 
-def _fitted(result: Forecast, nocs: NocRegistry, shown: list[str], value, title: str, width: int, *,
-            total: bool) -> _Layout:
+def _fitted(result: Forecast, nocs: NocRegistry, shown: list[str], value: Callable[[CellForecast], str], title: str,
+            width: int, *, total: bool) -> _Layout:
     by_name = _grid(result, nocs, shown, value, title, codes=False, total=total)
     by_code = _grid(result, nocs, shown, value, title, codes=True, total=total)
     parts = [1 if g.least_width() <= width else len(g.split(width)) for g in (by_name, by_code)]
@@ -116,8 +117,8 @@ def _fitted(result: Forecast, nocs: NocRegistry, shown: list[str], value, title:
     return _Layout(codes, (by_code if codes else by_name).render(width))
 
 
-def table_lines(result: Forecast, nocs: NocRegistry, width: int, *, details: list[str] = (),  # type: ignore[assignment]
-                sensitivity: list[str] = ()) -> list[Text]:  # type: ignore[assignment]
+def table_lines(result: Forecast, nocs: NocRegistry, width: int, *, details: Sequence[str] = (),
+                sensitivity: Sequence[str] = ()) -> list[Text]:
     lines: list[Text] = []
 
     def say(text: str, style: str | None = None) -> None:
@@ -219,8 +220,8 @@ def sensitivity_lines(result: Forecast, nocs: NocRegistry, noc: str, width: int)
     return lines
 
 
-def print_forecast(console: Console, result: Forecast, nocs: NocRegistry, *, details: list[str],
-                   sensitivity: list[str]) -> None:
+def print_forecast(console: Console, result: Forecast, nocs: NocRegistry, *, details: Sequence[str] = (),
+                   sensitivity: Sequence[str] = ()) -> None:
     if result.notice:
         console.print(result.notice, style="bold red", markup=False, highlight=False)
     for line in table_lines(result, nocs, console.width, details=details, sensitivity=sensitivity):
