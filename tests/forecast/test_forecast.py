@@ -314,3 +314,18 @@ def test_doing_well_in_a_race_raises_the_chance_of_a_place(mini):
             assert swing.delta > 0
         strongest = strongest_race(found)
         assert strongest is not None and strongest.delta == max(s.delta for s in found)
+
+
+def _breaking(problem, outcomes):
+    from qualify.errors import AuditError, Breach
+    raise AuditError([Breach("ranking", "cap 'noc-gender'", "a clause", "AUT holds 3 places, at most 2")])
+
+
+def test_an_audit_breach_in_a_worker_process_comes_back_as_itself(mini, monkeypatch):
+    from qualify.errors import AuditError
+    system, season, tables = mini
+    monkeypatch.setitem(engines.EVALUATORS, "breaking", _breaking)
+    with pytest.raises(AuditError) as caught:
+        forecast(system, season, "r2", tables, runs=20, seed=1, engine="breaking", jobs=2, block=10)
+    assert caught.value.lines() == ["audit: after step 'ranking', cap 'noc-gender' is broken: AUT holds 3 places, "
+                                    "at most 2 [a clause]"]

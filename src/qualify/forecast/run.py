@@ -29,6 +29,7 @@ from multiprocessing import get_context
 
 import numpy as np
 
+from qualify.errors import AuditError, InputError
 from qualify.forecast.cells import Cells
 from qualify.forecast.engines import Evaluator, evaluator, task_seasons
 from qualify.forecast.fields import Fields, future_fields
@@ -147,6 +148,19 @@ class Simulation:
 _WORKER_CACHE: dict[str, Simulation] = {}
 
 
+class RemoteFailure(Exception):
+    """An input or audit error raised in a worker, carried back whole (those errors do not survive pickling as
+    themselves: their constructor takes their problems, not a message)."""
+
+    def __init__(self, kind: str, items: list) -> None:
+        super().__init__(kind, items)
+        self.kind = kind
+        self.items = items
+
+    def original(self) -> InputError | AuditError:
+        return InputError(self.items) if self.kind == "input" else AuditError(self.items)
+
+
 def _remote_tally(payload: bytes, key: str, blocks: list[int]) -> Tally:
     """A task in a worker process: the simulation is unpickled once per process and kept for the next tasks."""
     simulation = _WORKER_CACHE.get(key)
@@ -154,7 +168,12 @@ def _remote_tally(payload: bytes, key: str, blocks: list[int]) -> Tally:
         simulation = pickle.loads(payload)
         _WORKER_CACHE.clear()
         _WORKER_CACHE[key] = simulation
-    return simulation.tally(blocks)
+    try:
+        return simulation.tally(blocks)
+    except InputError as exc:
+        raise RemoteFailure("input", list(exc.problems)) from None
+    except AuditError as exc:
+        raise RemoteFailure("audit", list(exc.breaches)) from None
 
 
 def tasks_for(runs: int, block: int, per_task: int, jobs: int) -> list[list[int]]:
@@ -199,7 +218,10 @@ def run_simulation(simulation: Simulation, *, jobs: int = 1, executor: Executor 
         futures: dict[Future[Tally], list[int]] = {pool.submit(_remote_tally, payload, key, blocks): blocks
                                                    for blocks in tasks}
         for future in as_completed(futures):
-            total.merge(future.result())
+            try:
+                total.merge(future.result())
+            except RemoteFailure as failure:
+                raise failure.original() from None
             if progress:
                 progress(sum(sizes[i] for i in futures[future]))
     finally:
