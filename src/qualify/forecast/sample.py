@@ -21,13 +21,22 @@ RANK_DTYPE = np.int16
 Outcomes = tuple[np.ndarray, ...]  # one (seasons, entrants) rank array per event of a Fields, in its order
 
 
-def sample_event(event: EventField, seasons: int, rng: np.random.Generator) -> np.ndarray:
+def sample_event(event: EventField, seasons: int, rng: np.random.Generator,
+                 log_strength: np.ndarray | None = None, p_unclassified: np.ndarray | None = None) -> np.ndarray:
+    """``log_strength`` and ``p_unclassified``, when given, hold one row per simulated season (seasons, entrants),
+    e.g. drawn from a results model's posterior; by default every season uses the event's own values."""
     size = len(event.entrants)
     ranks = np.zeros((seasons, size), dtype=RANK_DTYPE)
     if size == 0 or seasons == 0:
         return ranks
-    keys = event.log_strength[None, :] + rng.gumbel(size=(seasons, size))
-    finished = rng.random((seasons, size)) >= event.p_unclassified[None, :]
+    strengths = event.log_strength[None, :] if log_strength is None else log_strength
+    if strengths.shape not in ((1, size), (seasons, size)):
+        raise ValueError(f"{event.key}: strengths of shape {strengths.shape}, expected ({seasons}, {size})")
+    chances = event.p_unclassified[None, :] if p_unclassified is None else p_unclassified
+    if chances.shape not in ((1, size), (seasons, size)):
+        raise ValueError(f"{event.key}: DNF chances of shape {chances.shape}, expected ({seasons}, {size})")
+    keys = strengths + rng.gumbel(size=(seasons, size))
+    finished = rng.random((seasons, size)) >= chances
     pinned = np.array([index for index, _ in event.pins], dtype=np.int64)
     if pinned.size:
         finished[:, pinned] = True
