@@ -59,7 +59,7 @@ class Blob:
 TABLE_SLOTS = (
     "host", "n_nocs", "n_types", "n_caps", "n_events", "n_lists",
     "neutral", "continent", "t_gender", "t_event",
-    "cap_max", "cap_total", "cap_per_noc", "cap_off", "cap_sub", "cap_subkey", "cap_counts",
+    "cap_max", "cap_total", "cap_per_noc", "cap_off", "cap_sub", "cap_subkey", "type_caps",
     "slot_of", "event_types", "event_types_w", "start_types", "start_types_w", "team_types", "team_types_w",
     "quota_type", "athletes_on", "team_athletes", "full_team_starts", "full_team_athletes", "neutral_max", "ceiling",
     "g_noc", "g_ath", "g_qual", "g_list", "list_gender", "list_off",
@@ -69,7 +69,7 @@ TABLE_SLOTS = (
 )
 (HOST, N_NOCS, N_TYPES, N_CAPS, N_EVENTS, N_LISTS,
  NEUTRAL, CONTINENT, T_GENDER, T_EVENT,
- CAP_MAX, CAP_TOTAL, CAP_PER_NOC, CAP_OFF, CAP_SUB, CAP_SUBKEY, CAP_COUNTS,
+ CAP_MAX, CAP_TOTAL, CAP_PER_NOC, CAP_OFF, CAP_SUB, CAP_SUBKEY, TYPE_CAPS,
  SLOT_OF, EVENT_TYPES, EVENT_TYPES_W, START_TYPES, START_TYPES_W, TEAM_TYPES, TEAM_TYPES_W,
  QUOTA_TYPE, ATHLETES_ON, TEAM_ATHLETES, FULL_TEAM_STARTS, FULL_TEAM_ATHLETES, NEUTRAL_MAX, CEILING,
  G_NOC, G_ATH, G_QUAL, G_LIST, LIST_GENDER, LIST_OFF,
@@ -95,6 +95,8 @@ CHECK_NONE, CHECK_TEAM_READY, CHECK_TEAM_SHORT, CHECK_ADDITIONAL = 0, 1, 2, 3
 LOG_NOC, LOG_TYPE, LOG_RANK, LOG_GRANT, LOG_ACTIVE, LOG_LIST, LOG_ATH = range(7)
 LOG_FIELDS = 7
 MAX_BUNDLE = 15  # places one grant may hold in the batch walk (templates, or extra athletes and the team)
+MAX_CAPS = 62  # caps are bits of an int64 mask per place type
+BLOCK = 16  # seasons a kernel iteration takes, reusing its scratch arrays
 
 # Error codes a season can raise (reported by the caller: never a silent difference).
 ERR_LOG_FULL = 1
@@ -113,8 +115,9 @@ def cap_key(tb, c, noc, t):
 
 
 @njit(cache=True)
-def counts_toward(tb, c, t, neutral):
-    return tb[tb[CAP_COUNTS] + (c * tb[N_TYPES] + t) * 2 + neutral] != 0
+def type_caps(tb, t, neutral):
+    """The caps a place of type t held by a nation (neutral 0) or a neutral entry (1) counts towards, as bits."""
+    return tb[tb[TYPE_CAPS] + t * 2 + neutral]
 
 
 @njit(cache=True)
@@ -126,10 +129,13 @@ def held(tb, row, noc, t):
 def place_delta(tb, row, noc, t, lst, ath, d):
     """Count a place of type ``t`` in (d = 1) or out (d = -1); athletes are refreshed by the caller."""
     row[tb[S_HELD] + noc * tb[N_TYPES] + t] += d
-    neutral = tb[tb[NEUTRAL] + noc]
-    for c in range(tb[N_CAPS]):
-        if counts_toward(tb, c, t, neutral):
+    mask = type_caps(tb, t, tb[tb[NEUTRAL] + noc])
+    c = 0
+    while mask:
+        if mask & 1:
             row[tb[S_CAPC] + cap_key(tb, c, noc, t)] += d
+        mask >>= 1
+        c += 1
     at = tb[S_NOC_ACTIVE] + noc
     before = row[at]
     row[at] = before + d
@@ -215,22 +221,30 @@ def first_breach(tb, row, noc, types, first, size):
     nobody). -1: the bundle fits; 1: the first cap it breaks is a total (an event or gender ceiling); 0: a per-NOC
     cap (the place passes down)."""
     neutral = tb[tb[NEUTRAL] + noc] if noc >= 0 else 0
-    for c in range(tb[N_CAPS]):
-        per_noc = tb[tb[CAP_PER_NOC] + c]
-        for i in range(size):
-            t = types[first + i]
-            if not counts_toward(tb, c, t, neutral):
-                continue
-            count = 0
-            if noc >= 0 or not per_noc:
-                count = row[tb[S_CAPC] + cap_key(tb, c, max(noc, 0), t)]
-            subkey = tb[tb[CAP_SUBKEY] + c * tb[N_TYPES] + t]
-            for j in range(i):
-                other = types[first + j]
-                if counts_toward(tb, c, other, neutral) and tb[tb[CAP_SUBKEY] + c * tb[N_TYPES] + other] == subkey:
-                    count += 1
-            if count + 1 > tb[tb[CAP_MAX] + c]:
-                return 1 if tb[tb[CAP_TOTAL] + c] else 0
+    mask = 0
+    for i in range(size):
+        mask |= type_caps(tb, types[first + i], neutral)
+    c = 0
+    while mask:
+        if mask & 1:
+            per_noc = tb[tb[CAP_PER_NOC] + c]
+            bit = 1 << c
+            for i in range(size):
+                t = types[first + i]
+                if not type_caps(tb, t, neutral) & bit:
+                    continue
+                count = 0
+                if noc >= 0 or not per_noc:
+                    count = row[tb[S_CAPC] + cap_key(tb, c, max(noc, 0), t)]
+                subkey = tb[tb[CAP_SUBKEY] + c * tb[N_TYPES] + t]
+                for j in range(i):
+                    other = types[first + j]
+                    if type_caps(tb, other, neutral) & bit and tb[tb[CAP_SUBKEY] + c * tb[N_TYPES] + other] == subkey:
+                        count += 1
+                if count + 1 > tb[tb[CAP_MAX] + c]:
+                    return 1 if tb[tb[CAP_TOTAL] + c] else 0
+        mask >>= 1
+        c += 1
     return -1
 
 
@@ -387,18 +401,19 @@ def _bundle(tb, row, w, e, bundle_t, bundle_a):
 
 
 @njit(cache=True)
-def walk(tb, row, w, cand, cand_rank, ncand, continent, eligible, before):
+def walk(tb, row, w, cand, cand_rank, ncand, continent, eligible, before, bundle_t, bundle_a):
     """run_walk over one season's candidates (global entry ids in walking order); returns the grants made.
 
     ``continent``: the continent filter (-1 none). ``eligible``: the season's eligibility per athlete (used when the
     walk checks it). ``before``: grants an earlier pass of the same step made (team completion's limit).
+    ``bundle_t``, ``bundle_a``: scratch for a grant's places (MAX_BUNDLE + 1).
     """
     grants = 0
-    bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
-    bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
     step_flag = tb[S_STEP_NOCS]
+    # The stop rule reads the places only: it can change with a grant and nothing else during the walk.
+    stop = stopped(tb, row, w, grants, before)
     for i in range(ncand):
-        if stopped(tb, row, w, grants, before):
+        if stop:
             break
         e = cand[i]
         if not _passes_filters(tb, row, w, e, continent, eligible):
@@ -436,6 +451,7 @@ def walk(tb, row, w, cand, cand_rank, ncand, continent, eligible, before):
             continue
         row[tb[S_GRANTS]] = grant
         grants += 1
+        stop = stopped(tb, row, w, grants, before)
     return grants
 
 
@@ -452,13 +468,61 @@ def withdraw_grant(tb, row, grant):
 
 
 @njit(cache=True)
-def list_candidates(tb, row, lidx):
-    """A season's list in walking order: global entry ids and ranks."""
+def list_candidates(tb, row, lidx, cand, ranks):
+    """A season's list in walking order into ``cand`` (global entry ids) and ``ranks``; returns its length."""
     n = row[tb[S_COUNT] + lidx]
     off = tb[tb[LIST_OFF] + lidx]
-    cand = np.empty(n, np.int64)
-    ranks = np.empty(n, np.int64)
     for j in range(n):
         cand[j] = row[tb[S_ORDER] + off + j]
         ranks[j] = row[tb[S_RANK] + off + j]
-    return cand, ranks
+    return n
+
+
+@njit(cache=True)
+def sort_keys(keys, n, stack):
+    """Sort ``keys[:n]`` (int64) ascending in place: quicksort down to short runs, then one insertion pass.
+    ``stack``: scratch of 128 int64."""
+    if n < 2:
+        return
+    top = 0
+    lo, hi = 0, n - 1
+    while True:
+        while hi - lo > 16:
+            mid = (lo + hi) >> 1
+            if keys[mid] < keys[lo]:
+                keys[mid], keys[lo] = keys[lo], keys[mid]
+            if keys[hi] < keys[lo]:
+                keys[hi], keys[lo] = keys[lo], keys[hi]
+            if keys[hi] < keys[mid]:
+                keys[hi], keys[mid] = keys[mid], keys[hi]
+            pivot = keys[mid]
+            i, j = lo, hi
+            while i <= j:
+                while keys[i] < pivot:
+                    i += 1
+                while keys[j] > pivot:
+                    j -= 1
+                if i <= j:
+                    keys[i], keys[j] = keys[j], keys[i]
+                    i += 1
+                    j -= 1
+            if j - lo < hi - i:  # the smaller part next, the larger one on the stack
+                stack[top] = i
+                stack[top + 1] = hi
+                hi = j
+            else:
+                stack[top] = lo
+                stack[top + 1] = j
+                lo = i
+            top += 2
+        if top == 0:
+            break
+        top -= 2
+        lo, hi = stack[top], stack[top + 1]
+    for i in range(1, n):
+        v = keys[i]
+        j = i - 1
+        while j >= 0 and keys[j] > v:
+            keys[j + 1] = keys[j]
+            j -= 1
+        keys[j + 1] = v

@@ -38,7 +38,7 @@ from qualify.ranking.builder import build_list, score
 from qualify.ranking.points import PointsTable
 from qualify.rules import ListSpec
 
-from .core import ERR_POINTS_BEYOND, LIST_OFF, S_COUNT, S_GRANK, S_ORDER, S_RANK, Blob, set_error
+from .core import BLOCK, ERR_POINTS_BEYOND, LIST_OFF, S_COUNT, S_GRANK, S_ORDER, S_RANK, Blob, set_error, sort_keys
 
 if TYPE_CHECKING:
     from .plan import BatchPlan
@@ -49,18 +49,21 @@ ENTRY_ATHLETE, ENTRY_TEAM, ENTRY_SLOTS = 0, 1, 2
 SEASON_SLOTS = (
     "lidx", "n_entries", "entry_base", "past_vals", "past_w", "past_n", "n_cls", "cls_col", "cls_n", "cls_target",
     "cls_w", "mode", "slots", "n_nocs", "slot_entry", "max_per_noc", "pts", "n_pts", "beyond", "share_mean",
-    "combine_all", "best", "countback", "equal_points", "max_vals",
+    "combine_all", "best", "countback", "equal_points", "max_vals", "scratch",
 )
 (L_LIDX, L_N_ENTRIES, L_ENTRY_BASE, L_PAST_VALS, L_PAST_W, L_PAST_N, L_N_CLS, L_CLS_COL, L_CLS_N, L_CLS_TARGET,
  L_CLS_W, L_MODE, L_SLOTS, L_N_NOCS, L_SLOT_ENTRY, L_MAX_PER_NOC, L_PTS, L_N_PTS, L_BEYOND, L_SHARE_MEAN,
- L_COMBINE_ALL, L_BEST, L_COUNTBACK, L_EQUAL_POINTS, L_MAX_VALS) = range(len(SEASON_SLOTS))
+ L_COMBINE_ALL, L_BEST, L_COUNTBACK, L_EQUAL_POINTS, L_MAX_VALS, L_SCRATCH) = range(len(SEASON_SLOTS))
 
 SINGLE_SLOTS = (
     "lidx", "n_entries", "entry_base", "col", "n", "target", "who", "mode", "slots", "n_nocs", "slot_entry",
-    "has_points", "pts", "n_pts", "beyond", "share_mean", "equal_points",
+    "has_points", "pts", "n_pts", "beyond", "share_mean", "equal_points", "who_inv", "scratch",
 )
 (R_LIDX, R_N_ENTRIES, R_ENTRY_BASE, R_COL, R_N, R_TARGET, R_WHO, R_MODE, R_SLOTS, R_N_NOCS, R_SLOT_ENTRY,
- R_HAS_POINTS, R_PTS, R_N_PTS, R_BEYOND, R_SHARE_MEAN, R_EQUAL_POINTS) = range(len(SINGLE_SLOTS))
+ R_HAS_POINTS, R_PTS, R_N_PTS, R_BEYOND, R_SHARE_MEAN, R_EQUAL_POINTS, R_WHO_INV, R_SCRATCH) = range(len(SINGLE_SLOTS))
+
+SORT_STACK = 128
+TOTAL_BASE = 1 << 40  # sort keys: (TOTAL_BASE - points) * entries + entry, all positive
 
 
 class Unsupported(NotImplementedError):
@@ -276,6 +279,9 @@ def _season(plan: BatchPlan, index: int, spec: ListSpec, held_past: list, held_f
                         ("equal_points", plan.system.tie_break.rule == "equal_points"),
                         ("max_vals", width + len(fields))):
         blob.set(name, value)
+    n_nocs = max(len(local_nocs), 1)
+    blob.set("scratch", out.size * (width + len(fields)) + 8 * out.size + widest + 2
+             + n_nocs * (2 + per_noc_most) + SORT_STACK)
     blob.put("past_vals", past_vals)
     blob.put("past_n", past_n)
     blob.put("cls_col", [plan.field_col[f] for f in fields])
@@ -335,8 +341,14 @@ def _single(plan: BatchPlan, index: int, spec: ListSpec, race, keys: tuple) -> L
                         ("beyond", beyond), ("share_mean", build.tied_places == "share_mean"),
                         ("equal_points", plan.system.tie_break.rule == "equal_points")):
         blob.set(name, value)
+    n = len(entrants)
+    blob.set("scratch", 3 * (n + 2) + 3 * out.size + max(len(local_nocs), 1) + SORT_STACK)
     blob.put("target", targets)
     blob.put("who", [who_rank[w] for w in whos])
+    inverse = [0] * n
+    for i, w in enumerate(whos):
+        inverse[who_rank[w]] = i
+    blob.put("who_inv", inverse)
     blob.put("slot_entry", slot_entry)
     blob.put("pts", pts)
     out.kernel, out.kernel_args = "single", blob.array()
@@ -414,24 +426,40 @@ def _write(tb, row, lidx, entry_base, order, rank, key, n):
 
 
 @njit(cache=True)
-def _season_list(tb, row, ranks, sl):
+def _season_list(tb, row, ranks, sl, buf):
     size = sl[L_N_ENTRIES]
     n_nocs = max(sl[L_N_NOCS], 1)
     mode = sl[L_MODE]
     share_mean = sl[L_SHARE_MEAN]
     pts_at, n_pts, beyond = sl[L_PTS], sl[L_N_PTS], sl[L_BEYOND]
-    vals = np.empty((size, sl[L_MAX_VALS]), np.int64)
-    nv = np.empty(size, np.int64)
+    widest = sl[L_CLS_W]
+    width = sl[L_MAX_VALS]
+    most = sl[L_MAX_PER_NOC]
+    # Scratch, carved from the block's buffer.
+    vals = buf[: size * width].reshape((size, width))
+    at = size * width
+    nv = buf[at: at + size]
+    total = buf[at + size: at + 2 * size]
+    used = buf[at + 2 * size: at + 3 * size]
+    keys = buf[at + 3 * size: at + 4 * size]
+    ranked = buf[at + 4 * size: at + 5 * size]
+    rank_of = buf[at + 5 * size: at + 6 * size]
+    out_rank = buf[at + 6 * size: at + 7 * size]
+    group_key = buf[at + 7 * size: at + 8 * size]
+    at += 8 * size
+    tied = buf[at: at + widest + 2]
+    at += widest + 2
+    best = buf[at: at + n_nocs]
+    found = buf[at + n_nocs: at + 2 * n_nocs]
+    at += 2 * n_nocs
+    per_noc = buf[at: at + n_nocs * most].reshape((n_nocs, most))
+    at += n_nocs * most
+    stack = buf[at: at + SORT_STACK]
     past_w = sl[L_PAST_W]
     for e in range(size):
         nv[e] = sl[sl[L_PAST_N] + e]
         for k in range(nv[e]):
             vals[e, k] = sl[sl[L_PAST_VALS] + e * past_w + k]
-    widest = sl[L_CLS_W]
-    tied = np.zeros(widest + 2, np.int64)
-    best = np.empty(n_nocs, np.int64)
-    found = np.zeros(n_nocs, np.int64)
-    per_noc = np.empty((n_nocs, sl[L_MAX_PER_NOC]), np.int64)
     slots = sl[L_SLOTS]
     for c in range(sl[L_N_CLS]):
         col = sl[sl[L_CLS_COL] + c]
@@ -481,9 +509,6 @@ def _season_list(tb, row, ranks, sl):
                     e = sl[sl[L_SLOT_ENTRY] + noc * slots + j]
                     vals[e, nv[e]] = per_noc[noc, j]
                     nv[e] += 1
-    total = np.zeros(size, np.int64)
-    used = np.zeros(size, np.int64)
-    listed = np.empty(size, np.int64)
     n_listed = 0
     for e in range(size):
         k = nv[e]
@@ -495,15 +520,14 @@ def _season_list(tb, row, ranks, sl):
         total[e] = t
         used[e] = m
         if t > 0:
-            listed[n_listed] = e
+            keys[n_listed] = (TOTAL_BASE - t) * size + e
             n_listed += 1
     # Highest total first, then (countback) the counted values, then the listing order.
-    keys = np.empty(n_listed, np.int64)
+    sort_keys(keys, n_listed, stack)
     for j in range(n_listed):
-        keys[j] = -total[listed[j]] * size + listed[j]
-    by_total = listed[:n_listed][np.argsort(keys)]
+        keys[j] = keys[j] % size  # now the entries in (total, entry) order
+        ranked[j] = keys[j]
     countback = sl[L_COUNTBACK]
-    ranked = by_total.copy()
     if countback:
         for i in range(1, n_listed):
             v = ranked[i]
@@ -512,60 +536,66 @@ def _season_list(tb, row, ranks, sl):
                 ranked[j + 1] = ranked[j]
                 j -= 1
             ranked[j + 1] = v
-    rank_of = np.empty(size, np.int64)
     for j in range(n_listed):
         if j == 0 or not _same_strength(vals, used, total, ranked[j], ranked[j - 1], countback):
             rank_of[ranked[j]] = j + 1
         else:
             rank_of[ranked[j]] = rank_of[ranked[j - 1]]
     equal_points = sl[L_EQUAL_POINTS]
-    walk_order = by_total if equal_points else ranked
-    out_rank = np.empty(n_listed, np.int64)
-    key = np.empty(n_listed, np.int64)
+    walk_order = keys if equal_points else ranked  # equal points: tie groups are runs of equal totals
     for j in range(n_listed):
         e = walk_order[j]
         out_rank[j] = rank_of[e]
-        key[j] = total[e] if equal_points else rank_of[e]
-    _write(tb, row, sl[L_LIDX], sl[L_ENTRY_BASE], walk_order, out_rank, key, n_listed)
+        group_key[j] = total[e] if equal_points else rank_of[e]
+    _write(tb, row, sl[L_LIDX], sl[L_ENTRY_BASE], walk_order, out_rank, group_key, n_listed)
 
 
 @njit(cache=True, parallel=True)
 def build_season_lists(tb, st, ranks, sl):
-    for s in prange(st.shape[0]):
-        _season_list(tb, st[s], ranks[s], sl)
+    seasons = st.shape[0]
+    for b in prange((seasons + BLOCK - 1) // BLOCK):
+        buf = np.empty(sl[L_SCRATCH], np.int64)
+        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
+            _season_list(tb, st[s], ranks[s], sl, buf)
 
 
 @njit(cache=True)
-def _single_list(tb, row, ranks, sl):
+def _single_list(tb, row, ranks, sl, buf):
     n = sl[R_N]
     col = sl[R_COL]
+    size = sl[R_N_ENTRIES]
     has_points = sl[R_HAS_POINTS]
     share_mean = sl[R_SHARE_MEAN]
     pts_at, n_pts, beyond = sl[R_PTS], sl[R_N_PTS], sl[R_BEYOND]
-    tied = np.zeros(n + 2, np.int64)
+    tied = buf[: n + 2]
+    keys = buf[n + 2: 2 * n + 4]
+    walk_order = buf[2 * n + 4: 3 * n + 6]
+    place_of = buf[3 * n + 6: 3 * n + 6 + size]
+    points_of_entry = buf[3 * n + 6 + size: 3 * n + 6 + 2 * size]
+    key = buf[3 * n + 6 + 2 * size: 3 * n + 6 + 3 * size]
+    at = 3 * n + 6 + 3 * size
+    taken = buf[at: at + max(sl[R_N_NOCS], 1)]
+    at += max(sl[R_N_NOCS], 1)
+    stack = buf[at: at + SORT_STACK]
+    tied[:] = 0
     if share_mean and has_points:
         for i in range(n):
             r = ranks[col + i]
             if r > 0:
                 tied[min(r, n + 1)] += 1
-    rows = np.empty(n, np.int64)
-    row_key = np.empty(n, np.int64)
     m = 0
     for i in range(n):
         r = ranks[col + i]
         if r > 0:
-            rows[m] = i
-            row_key[m] = r * (n + 1) + sl[sl[R_WHO] + i]
+            keys[m] = r * (n + 1) + sl[sl[R_WHO] + i]
             m += 1
-    rows = rows[:m][np.argsort(row_key[:m])]  # by (place, who): the order the builder takes an NOC's results in
-    entry = np.empty(m, np.int64)
-    place = np.empty(m, np.int64)
-    points = np.zeros(m, np.int64)
-    taken = np.zeros(max(sl[R_N_NOCS], 1), np.int64)
+    sort_keys(keys, m, stack)  # by (place, who): the order the builder takes an NOC's results in
+    taken[:] = 0
     slots = sl[R_SLOTS]
+    by_points = sl[R_EQUAL_POINTS] and has_points
     count = 0
     for j in range(m):
-        i = rows[j]
+        i = sl[sl[R_WHO_INV] + keys[j] % (n + 1)]
         r = ranks[col + i]
         target = sl[sl[R_TARGET] + i]
         if sl[R_MODE] == ENTRY_ATHLETE:
@@ -575,32 +605,29 @@ def _single_list(tb, row, ranks, sl):
                 continue
             e = sl[sl[R_SLOT_ENTRY] + target * slots + taken[target]]
             taken[target] += 1
-        entry[count] = e
-        place[count] = r
+        place_of[e] = r
+        p = 0
         if has_points:
             p = points_of(sl, pts_at, n_pts, beyond, r, tied[min(r, n + 1)] if share_mean else 1, share_mean)
             if p < 0:
                 set_error(tb, row, ERR_POINTS_BEYOND)
                 p = 0
-            points[count] = p
+        points_of_entry[e] = p
+        walk_order[count] = ((TOTAL_BASE - p) if by_points else r) * size + e
         count += 1
-    size = sl[R_N_ENTRIES]
-    by_points = sl[R_EQUAL_POINTS] and has_points
-    keys = np.empty(count, np.int64)
+    sort_keys(walk_order, count, stack)
     for j in range(count):
-        keys[j] = (-points[j] if by_points else place[j]) * size + entry[j]
-    order = np.argsort(keys)
-    walk_order = np.empty(count, np.int64)
-    out_rank = np.empty(count, np.int64)
-    key = np.empty(count, np.int64)
-    for j in range(count):
-        walk_order[j] = entry[order[j]]
-        out_rank[j] = place[order[j]]
-        key[j] = points[order[j]] if by_points else place[order[j]]
-    _write(tb, row, sl[R_LIDX], sl[R_ENTRY_BASE], walk_order, out_rank, key, count)
+        e = walk_order[j] % size
+        walk_order[j] = e
+        keys[j] = place_of[e]  # reused: the ranks in walking order
+        key[j] = points_of_entry[e] if by_points else place_of[e]
+    _write(tb, row, sl[R_LIDX], sl[R_ENTRY_BASE], walk_order, keys, key, count)
 
 
 @njit(cache=True, parallel=True)
 def build_single_lists(tb, st, ranks, sl):
-    for s in prange(st.shape[0]):
-        _single_list(tb, st[s], ranks[s], sl)
+    seasons = st.shape[0]
+    for b in prange((seasons + BLOCK - 1) // BLOCK):
+        buf = np.empty(sl[R_SCRATCH], np.int64)
+        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
+            _single_list(tb, st[s], ranks[s], sl, buf)

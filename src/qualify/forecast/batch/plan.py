@@ -35,6 +35,7 @@ from .core import (
     ERR_TEAM_LEFT_SHORT,
     LOG_FIELDS,
     MAX_BUNDLE,
+    MAX_CAPS,
     N_NOCS,
     N_TYPES,
     S_ERR,
@@ -241,8 +242,10 @@ class BatchPlan:
         blob.put("continent", [self.continent_index(self._continent(code)) for code in self.nocs])
         blob.put("t_gender", [key[0] for key in types] or [0])
         blob.put("t_event", [key[1] for key in types] or [-1])
+        if len(caps) > MAX_CAPS:
+            raise Unsupported(f"{len(caps)} caps: the batch engine handles at most {MAX_CAPS}")
         cap_subkey = np.zeros((len(caps), n_types), dtype=np.int64)
-        cap_count = np.zeros((len(caps), n_types, 2), dtype=np.int64)
+        type_caps = np.zeros((n_types, 2), dtype=np.int64)
         neutral_code = system.neutral_codes[0] if system.neutral_codes else None
         cap_max, cap_total, cap_per_noc, cap_off, cap_sub = [], [], [], [], []
         offset = 0
@@ -261,15 +264,16 @@ class BatchPlan:
                 template = PlaceTemplate(gender=GENDERS[gender], event=None if event < 0 else system.events[event].id,
                                          kind=PLACE_KINDS[kind])  # type: ignore[arg-type]
                 # Whether such a place counts, asked of the engine's own cap_counts (a nation, a neutral entry).
-                cap_count[c, t, 0] = int(cap_counts(cap, probe(template, "", "\x00nation"), neutral_codes))
-                if neutral_code is not None:
-                    cap_count[c, t, 1] = int(cap_counts(cap, probe(template, "", neutral_code), neutral_codes))
+                if cap_counts(cap, probe(template, "", "\x00nation"), neutral_codes):
+                    type_caps[t, 0] |= 1 << c
+                if neutral_code is not None and cap_counts(cap, probe(template, "", neutral_code), neutral_codes):
+                    type_caps[t, 1] |= 1 << c
         self.cap_keys = offset
         for name, values in (("cap_max", cap_max), ("cap_total", cap_total), ("cap_per_noc", cap_per_noc),
                              ("cap_off", cap_off), ("cap_sub", cap_sub)):
             blob.put(name, values or [0])
         blob.put("cap_subkey", cap_subkey)
-        blob.put("cap_counts", cap_count)
+        blob.put("type_caps", type_caps)
         slot_of = np.full((max(len(self.lists), 1), n_events + 1), -1, dtype=np.int64)
         for (list_index, event), slot in self.slots.items():
             slot_of[list_index, event + 1] = slot

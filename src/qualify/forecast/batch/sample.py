@@ -18,6 +18,7 @@ from numba import njit, prange
 from qualify.forecast.fields import Fields
 from qualify.forecast.sample import RANK_DTYPE, Outcomes
 
+_BLOCK = 16
 _LOG_SPAN = 600.0  # beyond this spread of log-strengths, worths would overflow: clocks are compared in logs
 
 
@@ -54,53 +55,115 @@ def _uniform(s):
     return np.float64(_next(s) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
+@njit(cache=True)
+def _argsort(keys, idx, n, stack):
+    """``idx[:n]`` ordered by ``keys`` ascending (ties: never, the clocks are continuous); ``stack``: 128 int64."""
+    for i in range(n):
+        idx[i] = i
+    top = 0
+    lo, hi = 0, n - 1
+    while True:
+        while hi - lo > 16:
+            mid = (lo + hi) >> 1
+            if keys[idx[mid]] < keys[idx[lo]]:
+                idx[mid], idx[lo] = idx[lo], idx[mid]
+            if keys[idx[hi]] < keys[idx[lo]]:
+                idx[hi], idx[lo] = idx[lo], idx[hi]
+            if keys[idx[hi]] < keys[idx[mid]]:
+                idx[hi], idx[mid] = idx[mid], idx[hi]
+            pivot = keys[idx[mid]]
+            i, j = lo, hi
+            while i <= j:
+                while keys[idx[i]] < pivot:
+                    i += 1
+                while keys[idx[j]] > pivot:
+                    j -= 1
+                if i <= j:
+                    idx[i], idx[j] = idx[j], idx[i]
+                    i += 1
+                    j -= 1
+            if j - lo < hi - i:
+                stack[top] = i
+                stack[top + 1] = hi
+                hi = j
+            else:
+                stack[top] = lo
+                stack[top + 1] = j
+                lo = i
+            top += 2
+        if top == 0:
+            break
+        top -= 2
+        lo, hi = stack[top], stack[top + 1]
+    for i in range(1, n):
+        v = idx[i]
+        kv = keys[v]
+        j = i - 1
+        while j >= 0 and keys[idx[j]] > kv:
+            idx[j + 1] = idx[j]
+            j -= 1
+        idx[j + 1] = v
+
+
+@njit(cache=True)
+def _draw_season(seed, offsets, sizes, inv_worth, log_worth, in_logs, p_out, pinned, pin_offsets, pin_counts,
+                 pin_index, pin_place, out, state, clocks, finished, order, stack):
+    mix = np.empty(1, np.uint64)
+    mix[0] = np.uint64(seed)
+    for k in range(4):
+        state[k] = _splitmix(mix)
+    for ev in range(offsets.shape[0]):
+        off = offsets[ev]
+        n = sizes[ev]
+        if n == 0:
+            continue
+        for i in range(n):
+            if pinned[off + i]:
+                clocks[i] = np.inf
+                finished[i] = True
+                continue
+            exponential = -np.log(1.0 - _uniform(state))
+            if in_logs[ev]:
+                clocks[i] = np.log(exponential) - log_worth[off + i] if exponential > 0 else -np.inf
+            else:
+                clocks[i] = exponential * inv_worth[off + i]
+            chance = p_out[off + i]
+            finished[i] = True if chance <= 0.0 else _uniform(state) >= chance
+        _argsort(clocks, order, n, stack)
+        place = 0
+        p0 = pin_offsets[ev]
+        pins = pin_counts[ev]
+        for j in range(n):
+            i = order[j]
+            if pinned[off + i]:
+                continue
+            if finished[i]:
+                place += 1
+                shifted = place
+                for k in range(pins):  # past the pinned places at or before it, in ascending order
+                    if shifted >= pin_place[p0 + k]:
+                        shifted += 1
+                out[off + i] = shifted
+            else:
+                out[off + i] = 0
+        for k in range(pins):
+            out[off + pin_index[p0 + k]] = pin_place[p0 + k]
+
+
 @njit(cache=True, parallel=True)
 def _draw(seeds, offsets, sizes, inv_worth, log_worth, in_logs, p_out, pinned, pin_offsets, pin_counts, pin_index,
           pin_place, out):
-    for s in prange(seeds.shape[0]):
+    seasons = seeds.shape[0]
+    widest = max(sizes.max(), 1)
+    for b in prange((seasons + _BLOCK - 1) // _BLOCK):
         state = np.empty(4, np.uint64)
-        mix = np.empty(1, np.uint64)
-        mix[0] = np.uint64(seeds[s])
-        for k in range(4):
-            state[k] = _splitmix(mix)
-        for ev in range(offsets.shape[0]):
-            off = offsets[ev]
-            n = sizes[ev]
-            if n == 0:
-                continue
-            clocks = np.empty(n, np.float64)
-            finished = np.empty(n, np.bool_)
-            for i in range(n):
-                if pinned[off + i]:
-                    clocks[i] = np.inf
-                    finished[i] = True
-                    continue
-                exponential = -np.log(1.0 - _uniform(state))
-                if in_logs[ev]:
-                    clocks[i] = np.log(exponential) - log_worth[off + i] if exponential > 0 else -np.inf
-                else:
-                    clocks[i] = exponential * inv_worth[off + i]
-                chance = p_out[off + i]
-                finished[i] = True if chance <= 0.0 else _uniform(state) >= chance
-            order = np.argsort(clocks)
-            place = 0
-            p0 = pin_offsets[ev]
-            pins = pin_counts[ev]
-            for j in range(n):
-                i = order[j]
-                if pinned[off + i]:
-                    continue
-                if finished[i]:
-                    place += 1
-                    shifted = place
-                    for k in range(pins):  # past the pinned places at or before it, in ascending order
-                        if shifted >= pin_place[p0 + k]:
-                            shifted += 1
-                    out[s, off + i] = shifted
-                else:
-                    out[s, off + i] = 0
-            for k in range(pins):
-                out[s, off + pin_index[p0 + k]] = pin_place[p0 + k]
+        clocks = np.empty(widest, np.float64)
+        finished = np.empty(widest, np.bool_)
+        order = np.empty(widest, np.int64)
+        stack = np.empty(128, np.int64)
+        for s in range(b * _BLOCK, min(seasons, (b + 1) * _BLOCK)):
+            _draw_season(seeds[s], offsets, sizes, inv_worth, log_worth, in_logs, p_out, pinned, pin_offsets,
+                         pin_counts, pin_index, pin_place, out[s], state, clocks, finished, order, stack)
 
 
 def sample(fields: Fields, seasons: int, rng: np.random.Generator) -> Outcomes:

@@ -26,6 +26,7 @@ from qualify.rules import (
 from qualify.rules.steps import batch_runner_for
 
 from .core import (
+    BLOCK,
     CHECK_ADDITIONAL,
     CHECK_TEAM_READY,
     CHECK_TEAM_SHORT,
@@ -39,6 +40,7 @@ from .core import (
     LOG_GRANT,
     LOG_RANK,
     LOG_TYPE,
+    MAX_BUNDLE,
     N_NOCS,
     N_STEPS,
     QUOTA_TYPE,
@@ -72,11 +74,17 @@ from .plan import GENDER_INDEX, GENDERS, KIND_INDEX, BatchPlan, StepRun
 
 
 @njit(cache=True, parallel=True)
-def _list_walk(tb, st, w, lidx, continent, eligible):
-    for s in prange(st.shape[0]):
-        row = st[s]
-        cand, ranks = list_candidates(tb, row, lidx)
-        walk(tb, row, w, cand, ranks, cand.shape[0], continent, eligible[s], 0)
+def _list_walk(tb, st, w, lidx, width, continent, eligible):
+    seasons = st.shape[0]
+    for b in prange((seasons + BLOCK - 1) // BLOCK):
+        cand = np.empty(width, np.int64)
+        ranks = np.empty(width, np.int64)
+        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
+        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
+        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
+            row = st[s]
+            n = list_candidates(tb, row, lidx, cand, ranks)
+            walk(tb, row, w, cand, ranks, n, continent, eligible[s], 0, bundle_t, bundle_a)
 
 
 def _stop_rule(plan: BatchPlan, step: RankingWalkStep, types: list[int]) -> dict:
@@ -95,8 +103,10 @@ def batch_ranking_walk(plan: BatchPlan, step: RankingWalkStep) -> StepRun:
     plan.reserve_log(plan.lists[lidx].size * len(types))
     continent = plan.continent_index(step.continent)
 
+    width = max(plan.lists[lidx].size, 1)
+
     def run(tables, state, eligible):
-        _list_walk(tables, state, spec, lidx, continent, eligible)
+        _list_walk(tables, state, spec, lidx, width, continent, eligible)
     return run
 
 
@@ -124,7 +134,8 @@ def _displace_last(tb, row, t):
 @njit(cache=True, parallel=True)
 def _host(tb, st, types, step, only_if_missing, displace):
     host = tb[HOST]
-    for s in prange(st.shape[0]):
+    seasons = st.shape[0]
+    for s in prange(seasons):
         row = st[s]
         for k in range(types.shape[0]):
             if only_if_missing and held(tb, row, host, types[k]) > 0:
@@ -157,26 +168,35 @@ def batch_host_guarantee(plan: BatchPlan, step: HostGuaranteeStep) -> StepRun:
 
 
 @njit(cache=True, parallel=True)
-def _continental(tb, st, w, lidx, continents, unrepresented, eligible):
-    for s in prange(st.shape[0]):
-        row = st[s]
-        cand, ranks = list_candidates(tb, row, lidx)
-        n = cand.shape[0]
-        for k in range(continents.shape[0]):
-            continent = continents[k]
-            represented = False
-            for noc in range(tb[N_NOCS]):
-                if row[tb[S_NOC_ACTIVE] + noc] > 0 and tb[tb[CONTINENT] + noc] == continent:
-                    represented = True
-            if unrepresented and represented:
-                continue
-            listed = False
-            for j in range(n):
-                if tb[tb[CONTINENT] + tb[tb[G_NOC] + cand[j]]] == continent:
-                    listed = True
-            if not listed:
-                continue
-            walk(tb, row, w, cand, ranks, n, continent, eligible[s], 0)
+def _continental(tb, st, w, lidx, width, continents, unrepresented, eligible):
+    seasons = st.shape[0]
+    for b in prange((seasons + BLOCK - 1) // BLOCK):
+        cand = np.empty(width, np.int64)
+        ranks = np.empty(width, np.int64)
+        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
+        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
+        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
+            _continents(tb, st[s], w, lidx, continents, unrepresented, eligible[s], cand, ranks, bundle_t, bundle_a)
+
+
+@njit(cache=True)
+def _continents(tb, row, w, lidx, continents, unrepresented, eligible, cand, ranks, bundle_t, bundle_a):
+    n = list_candidates(tb, row, lidx, cand, ranks)
+    for k in range(continents.shape[0]):
+        continent = continents[k]
+        represented = False
+        for noc in range(tb[N_NOCS]):
+            if row[tb[S_NOC_ACTIVE] + noc] > 0 and tb[tb[CONTINENT] + noc] == continent:
+                represented = True
+        if unrepresented and represented:
+            continue
+        listed = False
+        for j in range(n):
+            if tb[tb[CONTINENT] + tb[tb[G_NOC] + cand[j]]] == continent:
+                listed = True
+        if not listed:
+            continue
+        walk(tb, row, w, cand, ranks, n, continent, eligible, 0, bundle_t, bundle_a)
 
 
 @batch_runner_for(ContinentalBestStep)
@@ -188,8 +208,10 @@ def batch_continental_best(plan: BatchPlan, step: ContinentalBestStep) -> StepRu
     continents = np.array([plan.continent_index(c) for c in step.continents], dtype=np.int64)
     unrepresented = int(step.reading == "unrepresented")
 
+    width = max(plan.lists[lidx].size, 1)
+
     def run(tables, state, eligible):
-        _continental(tables, state, spec, lidx, continents, unrepresented, eligible)
+        _continental(tables, state, spec, lidx, width, continents, unrepresented, eligible)
     return run
 
 
@@ -197,14 +219,20 @@ def batch_continental_best(plan: BatchPlan, step: ContinentalBestStep) -> StepRu
 
 
 @njit(cache=True, parallel=True)
-def _team_completion(tb, st, ready, short, lidx, max_extra, eligible):
-    for s in prange(st.shape[0]):
-        row = st[s]
-        cand, ranks = list_candidates(tb, row, lidx)
-        granted = walk(tb, row, ready, cand, ranks, cand.shape[0], -1, eligible[s], 0)
-        if stopped(tb, row, ready, 0, granted) or max_extra == 0:
-            continue
-        walk(tb, row, short, cand, ranks, cand.shape[0], -1, eligible[s], granted)
+def _team_completion(tb, st, ready, short, lidx, width, max_extra, eligible):
+    seasons = st.shape[0]
+    for b in prange((seasons + BLOCK - 1) // BLOCK):
+        cand = np.empty(width, np.int64)
+        ranks = np.empty(width, np.int64)
+        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
+        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
+        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
+            row = st[s]
+            n = list_candidates(tb, row, lidx, cand, ranks)
+            granted = walk(tb, row, ready, cand, ranks, n, -1, eligible[s], 0, bundle_t, bundle_a)
+            if stopped(tb, row, ready, 0, granted) or max_extra == 0:
+                continue  # the event is full (or no NOC may be completed): no second pass
+            walk(tb, row, short, cand, ranks, n, -1, eligible[s], granted, bundle_t, bundle_a)
 
 
 @batch_runner_for(TeamCompletionStep)
@@ -224,9 +252,10 @@ def batch_team_completion(plan: BatchPlan, step: TeamCompletionStep) -> StepRun:
                            extra_ceiling=step.extra_respects_ceiling, **common)
     plan.reserve_log(2 * plan.lists[lidx].size * (1 + step.max_extra))
     max_extra = step.max_extra
+    width = max(plan.lists[lidx].size, 1)
 
     def run(tables, state, eligible):
-        _team_completion(tables, state, ready, short, lidx, max_extra, eligible)
+        _team_completion(tables, state, ready, short, lidx, width, max_extra, eligible)
     return run
 
 
@@ -234,31 +263,39 @@ def batch_team_completion(plan: BatchPlan, step: TeamCompletionStep) -> StepRun:
 
 
 @njit(cache=True, parallel=True)
-def _additional(tb, st, w, first, second, by_rank, eligible):
-    for s in prange(st.shape[0]):
-        row = st[s]
-        n1 = row[tb[S_COUNT] + first]
-        n2 = row[tb[S_COUNT] + second] if second >= 0 else 0
-        o1 = tb[tb[LIST_OFF] + first]
-        o2 = tb[tb[LIST_OFF] + second] if second >= 0 else 0
-        cand = np.empty(n1 + n2, np.int64)
-        ranks = np.empty(n1 + n2, np.int64)
-        i = 0
-        j = 0
-        for k in range(n1 + n2):
-            # By rank: tie groups in rank order, the first list's before the second's at one rank (men before
-            # women); otherwise one whole list after the other.
-            take_first = j >= n2 or (i < n1 and (not by_rank
-                                                 or row[tb[S_GRANK] + o1 + i] <= row[tb[S_GRANK] + o2 + j]))
-            if take_first:
-                cand[k] = row[tb[S_ORDER] + o1 + i]
-                ranks[k] = row[tb[S_RANK] + o1 + i]
-                i += 1
-            else:
-                cand[k] = row[tb[S_ORDER] + o2 + j]
-                ranks[k] = row[tb[S_RANK] + o2 + j]
-                j += 1
-        walk(tb, row, w, cand, ranks, n1 + n2, -1, eligible[s], 0)
+def _additional(tb, st, w, first, second, width, by_rank, eligible):
+    seasons = st.shape[0]
+    for b in prange((seasons + BLOCK - 1) // BLOCK):
+        cand = np.empty(width, np.int64)
+        ranks = np.empty(width, np.int64)
+        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
+        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
+        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
+            _merged_walk(tb, st[s], w, first, second, by_rank, eligible[s], cand, ranks, bundle_t, bundle_a)
+
+
+@njit(cache=True)
+def _merged_walk(tb, row, w, first, second, by_rank, eligible, cand, ranks, bundle_t, bundle_a):
+    n1 = row[tb[S_COUNT] + first]
+    n2 = row[tb[S_COUNT] + second] if second >= 0 else 0
+    o1 = tb[tb[LIST_OFF] + first]
+    o2 = tb[tb[LIST_OFF] + second] if second >= 0 else 0
+    i = 0
+    j = 0
+    for k in range(n1 + n2):
+        # By rank: tie groups in rank order, the first list's before the second's at one rank (men before
+        # women); otherwise one whole list after the other.
+        take_first = j >= n2 or (i < n1 and (not by_rank
+                                             or row[tb[S_GRANK] + o1 + i] <= row[tb[S_GRANK] + o2 + j]))
+        if take_first:
+            cand[k] = row[tb[S_ORDER] + o1 + i]
+            ranks[k] = row[tb[S_RANK] + o1 + i]
+            i += 1
+        else:
+            cand[k] = row[tb[S_ORDER] + o2 + j]
+            ranks[k] = row[tb[S_RANK] + o2 + j]
+            j += 1
+    walk(tb, row, w, cand, ranks, n1 + n2, -1, eligible, 0, bundle_t, bundle_a)
 
 
 @batch_runner_for(AdditionalAthleteStep)
@@ -275,9 +312,10 @@ def batch_additional_athlete(plan: BatchPlan, step: AdditionalAthleteStep) -> St
                           add_team_event=(team_event[0], team_event[1]), add_starting=step.starting_places)
     first, second = lists[0], (lists[1] if len(lists) > 1 else -1)
     by_rank = int(step.order == "by_rank")
+    width = max(sum(plan.lists[index].size for index in lists), 1)
 
     def run(tables, state, eligible):
-        _additional(tables, state, spec, first, second, by_rank, eligible)
+        _additional(tables, state, spec, first, second, width, by_rank, eligible)
     return run
 
 
