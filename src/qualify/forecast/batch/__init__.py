@@ -15,18 +15,25 @@ through it, so memory stays flat whatever the number of seasons.
 
 from __future__ import annotations
 
-import numpy as np
+import os
 
-from qualify.forecast.reference import ForecastProblem
-from qualify.forecast.sample import Outcomes
+# Numba's OpenMP threads spin between parallel regions by default; on a machine shared with other work each kernel
+# launch then waits for a scheduler slice (milliseconds). Waiting passively costs microseconds. A user's own setting
+# wins; this must happen before the first parallel kernel runs.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from . import steps as _steps  # noqa: F401  (registers the batch runners)
-from .lists import Unsupported
-from .plan import BatchPlan, compile_problem
-from .sample import sample
+import numpy as np  # noqa: E402
+
+from qualify.forecast.reference import ForecastProblem  # noqa: E402
+from qualify.forecast.sample import Outcomes  # noqa: E402
+
+from . import steps as _steps  # noqa: E402, F401  (registers the batch runners)
+from .lists import Unsupported  # noqa: E402
+from .plan import BatchPlan, compile_problem  # noqa: E402
+from .sample import sample  # noqa: E402
 
 CHUNK_BYTES = 48 * 2**20  # scratch memory for one chunk of seasons
-MAX_CHUNK = 4096
+MAX_CHUNK = 1024
 
 _PLANS: dict[int, tuple[tuple, BatchPlan]] = {}
 

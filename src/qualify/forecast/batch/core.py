@@ -1,7 +1,7 @@
 """The batch engine's ledger: the state of many simulated seasons' allocations as arrays, and the one list walk.
 
 The reference ledger (:mod:`qualify.engine.ledger`) keeps every place as an object. Here a season's allocation is
-what the steps ask of it, kept as counts that the engine updates on every grant and withdrawal (one int32 row per
+what the steps ask of it, kept as counts that the engine updates on every grant and withdrawal (one int16 row per
 season; the layout is in the tables, see ``S_*`` below):
 
 * ``held[noc, t]``: active places of *place type* ``t`` (a gender, an event or none, a kind) per NOC;
@@ -201,18 +201,25 @@ def athletes_of(tb, row, noc, g):
 
 
 @njit(cache=True)
-def refresh_athletes(tb, row, noc):
-    """AthleteCounter.athletes for both genders of one NOC: the base and the athletes granted on top of it."""
+def refresh_gender(tb, row, noc, g):
+    """AthleteCounter.athletes of one NOC and gender: the base and the athletes granted on top of it."""
+    count = base_athletes(tb, row, noc, g)
+    quota = tb[tb[QUOTA_TYPE] + g]
+    if quota >= 0:
+        count += held(tb, row, noc, quota)
+    at = tb[S_ATH] + noc * 2 + g
+    row[tb[S_ATH_TOTAL]] += count - row[at]
+    row[at] = count
+
+
+@njit(cache=True)
+def refresh_athletes(tb, row, noc, t):
+    """Athletes after a place of type t changed: only its own gender's can (mixed places count for neither)."""
     if not tb[ATHLETES_ON]:
         return
-    for g in range(2):
-        count = base_athletes(tb, row, noc, g)
-        quota = tb[tb[QUOTA_TYPE] + g]
-        if quota >= 0:
-            count += held(tb, row, noc, quota)
-        at = tb[S_ATH] + noc * 2 + g
-        row[tb[S_ATH_TOTAL]] += count - row[at]
-        row[at] = count
+    g = tb[tb[T_GENDER] + t]
+    if g < 2:
+        refresh_gender(tb, row, noc, g)
 
 
 @njit(cache=True)
@@ -440,14 +447,16 @@ def walk(tb, row, w, cand, cand_rank, ncand, continent, eligible, before, bundle
             if w[W_LOG_PLACES]:
                 log_place(tb, row, noc, bundle_t[k], cand_rank[i], grant, lst, bundle_a[k])
         row[flag_at] = 1
-        refresh_athletes(tb, row, noc)
+        for k in range(size):
+            refresh_athletes(tb, row, noc, bundle_t[k])
         ceiling = tb[CEILING]
         if w[W_RESPECT_CEILING] and ceiling >= 0 and row[tb[S_ATH_TOTAL]] > ceiling:
             for k in range(size):
                 place_delta(tb, row, noc, bundle_t[k], lst, bundle_a[k], -1)
             row[flag_at] = flag
             row[tb[S_LOG_N]] = logged
-            refresh_athletes(tb, row, noc)
+            for k in range(size):
+                refresh_athletes(tb, row, noc, bundle_t[k])
             continue
         row[tb[S_GRANTS]] = grant
         grants += 1
@@ -464,7 +473,7 @@ def withdraw_grant(tb, row, grant):
             row[at + LOG_ACTIVE] = 0
             noc = row[at + LOG_NOC]
             place_delta(tb, row, noc, row[at + LOG_TYPE], row[at + LOG_LIST], row[at + LOG_ATH], -1)
-            refresh_athletes(tb, row, noc)
+            refresh_athletes(tb, row, noc, row[at + LOG_TYPE])
 
 
 @njit(cache=True)

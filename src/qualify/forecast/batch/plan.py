@@ -12,6 +12,7 @@ the rule file's order on the chunk state (:mod:`.core`) and counts the Summary c
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,9 +54,10 @@ GENDER_INDEX = {gender: i for i, gender in enumerate(GENDERS)}
 KIND_INDEX = {kind: i for i, kind in enumerate(PLACE_KINDS)}
 CONTINENTS: tuple[Continent, ...] = tuple(Continent)
 CONTINENT_INDEX = {continent: i for i, continent in enumerate(CONTINENTS)}
-# A compiled step: run(tables, state, eligible) on a chunk (tables: the Blob of _tables; state: one int32 row per
+# A compiled step: run(tables, state, eligible) on a chunk (tables: the Blob of _tables; state: one int16 row per
 # season; eligible: (seasons, athletes) uint8).
 StepRun = Callable[[np.ndarray, np.ndarray, np.ndarray], None]
+STATE_DTYPE = np.int16  # counts, entry ids, ranks and grants of one season all stay far below 2**15
 
 ERRORS = {
     ERR_LOG_FULL: "the batch engine's place log overflowed",
@@ -131,6 +133,11 @@ class BatchPlan:
             self.steps.append(CompiledStep(step, record.batch(self, step)))
         self.tables = self._tables()
         self._summary()
+        self._local = threading.local()
+        largest = max(len(self.g_noc), len(self.athlete_index), self.order_width, self.state_width,
+                      max((len(e.entrants) for e in fields.events), default=0))
+        if largest >= np.iinfo(STATE_DTYPE).max // 2:
+            raise Unsupported(f"a problem of {largest} entries: the batch engine's state counts in int16")
 
     # --- registries the lists and step runners use ---------------------------------------------------------------
 
@@ -174,6 +181,23 @@ class BatchPlan:
     def slot(self, list_index: int, event: int) -> int:
         """The by_list counter of places an NOC holds from a list in an event (qualifier coverage)."""
         return self.slots.setdefault((list_index, event), len(self.slots))
+
+    def grants_at_most(self, list_index: int, types: list[int], take: int | None) -> int:
+        """How many grants a walk of these templates can make: the list's entries, ``take``, and the maximum of
+        any total cap its places count towards (a walk stops when a grant would break one)."""
+        bound = self.lists[list_index].size
+        if take is not None:
+            bound = min(bound, take)
+        for cap in system_caps(self.system):
+            if "noc" in cap.per:
+                continue
+            for t in types:
+                gender, event, kind = self.types[t]
+                template = PlaceTemplate(gender=GENDERS[gender], kind=PLACE_KINDS[kind],  # type: ignore[arg-type]
+                                         event=None if event < 0 else self.system.events[event].id)
+                if cap_counts(cap, probe(template, "", "\x00nation"), frozenset(self.system.neutral_codes)):
+                    bound = min(bound, cap.max)
+        return bound
 
     def reserve_log(self, places: int) -> None:
         """Room in the place log for the places a walk could grant (used when some step may withdraw them)."""
@@ -340,14 +364,16 @@ class BatchPlan:
     def _summary(self) -> None:
         cells = self.problem.cells
         columns = cells.columns
-        self.column_types = np.zeros((len(columns), max(len(self.types), 1)), dtype=np.int64)
-        for c, column in enumerate(columns):
+        matching: list[list[int]] = []
+        for column in columns:
+            matching.append([])
             for t, (gender, event, kind) in enumerate(self.types):
                 event_id = None if event < 0 else self.system.events[event].id
                 if ((column.gender is None or GENDERS[gender] is column.gender)
                         and (column.event is None or event_id == column.event)
                         and (column.kind is None or PLACE_KINDS[kind] == column.kind)):
-                    self.column_types[c, t] = 1
+                    matching[-1].append(t)
+        self.column_types = _padded(matching)  # the place types each Summary column counts (io.report._matches)
         self.column_mark = np.array([int(column.display == "mark") for column in columns], dtype=np.int64)
         self.cell_row = np.array([cells.rows.get(code, -1) for code in self.nocs], dtype=np.int64)
 
@@ -356,10 +382,16 @@ class BatchPlan:
     def state_bytes(self) -> int:
         """Memory per season of a chunk: the state row, the outcomes and the counts."""
         cells = int(np.prod(self.problem.cells.shape))
-        return 4 * self.state_width + 2 * self.total_cols + len(self.athlete_index) + 2 * cells
+        return 2 * self.state_width + 2 * self.total_cols + len(self.athlete_index) + 2 * cells
 
     def new_state(self, seasons: int) -> np.ndarray:
-        state = np.zeros((seasons, self.state_width), dtype=np.int32)
+        """A chunk's state, zero but for the fixed lists (one buffer per chunk size, reused)."""
+        # Per thread: a plan may serve several threads at once (an executor of threads).
+        state = getattr(self._local, "state", None)
+        if state is None or state.shape[0] != seasons:
+            state = self._local.state = np.zeros((seasons, self.state_width), dtype=STATE_DTYPE)
+        else:
+            state.fill(0)
         for plan in self.lists:
             if plan.form == "fixed" and plan.size:
                 assert plan.fixed_order is not None and plan.fixed_rank is not None and plan.fixed_grank is not None
@@ -416,16 +448,18 @@ def _padded(rows: list[list[int]]) -> np.ndarray:
 @njit(cache=True, parallel=True)
 def count_cells(tb, st, column_types, column_mark, cell_row, out):
     nocs, types = tb[N_NOCS], tb[N_TYPES]
-    columns = column_types.shape[0]
+    columns, width = column_types.shape
     for s in prange(st.shape[0]):
         row = st[s]
         for noc in range(nocs):
             cell = cell_row[noc]
             for c in range(columns):
                 value = 0
-                for t in range(types):
-                    if column_types[c, t]:
-                        value += row[tb[S_HELD] + noc * types + t]
+                for k in range(width):
+                    t = column_types[c, k]
+                    if t < 0:
+                        break
+                    value += row[tb[S_HELD] + noc * types + t]
                 if column_mark[c] and value > 1:
                     value = 1
                 if cell >= 0:

@@ -100,7 +100,7 @@ def batch_ranking_walk(plan: BatchPlan, step: RankingWalkStep) -> StepRun:
     lidx = plan.list_index[step.list]
     types = [plan.type_of(t) for t in step.grant]
     spec = plan.walk_spec(step, [lidx], types, step, log_places=True, **_stop_rule(plan, step, types))
-    plan.reserve_log(plan.lists[lidx].size * len(types))
+    plan.reserve_log(plan.grants_at_most(lidx, types, step.take) * len(types))
     continent = plan.continent_index(step.continent)
 
     width = max(plan.lists[lidx].size, 1)
@@ -147,7 +147,7 @@ def _host(tb, st, types, step, only_if_missing, displace):
                 _displace_last(tb, row, types[k])
             place_delta(tb, row, host, types[k], -1, -1, 1)
             row[tb[S_STEP_NOCS] + host * tb[N_STEPS] + step] = 1
-            refresh_athletes(tb, row, host)
+            refresh_athletes(tb, row, host, types[k])
 
 
 @batch_runner_for(HostGuaranteeStep)
@@ -250,7 +250,7 @@ def batch_team_completion(plan: BatchPlan, step: TeamCompletionStep) -> StepRun:
     ready = plan.walk_spec(step, [lidx], [team], WalkFilters(), check_mode=CHECK_TEAM_READY, **common)
     short = plan.walk_spec(step, [lidx], [team], WalkFilters(), check_mode=CHECK_TEAM_SHORT,
                            extra_ceiling=step.extra_respects_ceiling, **common)
-    plan.reserve_log(2 * plan.lists[lidx].size * (1 + step.max_extra))
+    plan.reserve_log(plan.grants_at_most(lidx, [team], None) * (1 + step.max_extra))
     max_extra = step.max_extra
     width = max(plan.lists[lidx].size, 1)
 
