@@ -62,7 +62,8 @@ def compile_eligibility(plan: BatchPlan) -> np.ndarray | None:
             if standard.category == category:
                 allowed[c, j] = checker._allowed_place(standard, starters)
         for i, entrant in enumerate(event.entrants):
-            cls_ath[c, i] = athletes.get((event.gender, entrant.noc, entrant.athlete), -1)
+            if entrant.athlete is not None:
+                cls_ath[c, i] = athletes.get((event.gender, entrant.noc, entrant.athlete), -1)
     blob = Blob(ELIGIBILITY_SLOTS)
     blob.set("n_athletes", len(athletes))
     blob.set("n_standards", len(standards))

@@ -214,8 +214,8 @@ def _season(plan: BatchPlan, index: int, spec: ListSpec, held_past: list, held_f
                 assert build.slots is not None
                 for k, points in enumerate(found[: build.slots], start=1):
                     values[(noc, None, k)].append(tenths(points))
-    fields = [plan.field_of(race.id, gender, event) for race in held_future for event, gender in keys]
-    fields = [f for f in fields if f is not None]
+    found_fields = [plan.field_of(race.id, gender, event) for race in held_future for event, gender in keys]
+    fields = [f for f in found_fields if f is not None]
     mode = _entry_mode(plan, spec, fields)
     # Every entry any season could list: the past ones and every possible entrant of the races to come.
     local_nocs: list[str] = sorted({e.noc for f in fields for e in plan.problem.fields.events[f].entrants})
@@ -249,9 +249,9 @@ def _season(plan: BatchPlan, index: int, spec: ListSpec, held_past: list, held_f
     width = max([len(v) for v in past] + [1])
     past_vals = np.zeros((out.size, width), dtype=np.int64)
     past_n = np.zeros(out.size, dtype=np.int64)
-    for i, found in enumerate(past):
-        past_vals[i, : len(found)] = found
-        past_n[i] = len(found)
+    for i, kept in enumerate(past):
+        past_vals[i, : len(kept)] = kept
+        past_n[i] = len(kept)
     widest = max([len(plan.problem.fields.events[f].entrants) for f in fields] + [1])
     targets = np.full((len(fields), widest), -1, dtype=np.int64)
     for c, f in enumerate(fields):

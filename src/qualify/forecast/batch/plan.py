@@ -54,6 +54,7 @@ GENDER_INDEX = {gender: i for i, gender in enumerate(GENDERS)}
 KIND_INDEX = {kind: i for i, kind in enumerate(PLACE_KINDS)}
 CONTINENTS: tuple[Continent, ...] = tuple(Continent)
 CONTINENT_INDEX = {continent: i for i, continent in enumerate(CONTINENTS)}
+NATION = "\x00nation"  # a holder no cap treats as neutral, to ask the engine's cap_counts about a nation's place
 # A compiled step: run(tables, state, eligible) on a chunk (tables: the Blob of _tables; state: one int16 row per
 # season; eligible: (seasons, athletes) uint8).
 StepRun = Callable[[np.ndarray, np.ndarray, np.ndarray], None]
@@ -175,6 +176,11 @@ class BatchPlan:
     def type_of(self, template: PlaceTemplate) -> int:
         return self.type_for(template.gender, template.event, template.kind)
 
+    def template_of(self, t: int) -> PlaceTemplate:
+        gender, event, kind = self.types[t]
+        return PlaceTemplate.model_validate({"gender": GENDERS[gender], "kind": PLACE_KINDS[kind],
+                                             "event": None if event < 0 else self.system.events[event].id})
+
     def event_of_type(self, t: int) -> int:
         return self.types[t][1]
 
@@ -192,10 +198,7 @@ class BatchPlan:
             if "noc" in cap.per:
                 continue
             for t in types:
-                gender, event, kind = self.types[t]
-                template = PlaceTemplate(gender=GENDERS[gender], kind=PLACE_KINDS[kind],  # type: ignore[arg-type]
-                                         event=None if event < 0 else self.system.events[event].id)
-                if cap_counts(cap, probe(template, "", "\x00nation"), frozenset(self.system.neutral_codes)):
+                if cap_counts(cap, probe(self.template_of(t), "", NATION), frozenset(self.system.neutral_codes)):
                     bound = min(bound, cap.max)
         return bound
 
@@ -282,13 +285,12 @@ class BatchPlan:
             cap_off.append(offset)
             cap_sub.append(sub)
             offset += sub * (n_nocs if "noc" in cap.per else 1)
-            for t, (gender, event, kind) in enumerate(types):
+            for t, (gender, event, _) in enumerate(types):
                 cap_subkey[c, t] = ((gender if per_gender else 0) * ((n_events + 1) if per_event else 1)
                                     + ((event + 1) if per_event else 0))
-                template = PlaceTemplate(gender=GENDERS[gender], event=None if event < 0 else system.events[event].id,
-                                         kind=PLACE_KINDS[kind])  # type: ignore[arg-type]
+                template = self.template_of(t)
                 # Whether such a place counts, asked of the engine's own cap_counts (a nation, a neutral entry).
-                if cap_counts(cap, probe(template, "", "\x00nation"), neutral_codes):
+                if cap_counts(cap, probe(template, "", NATION), neutral_codes):
                     type_caps[t, 0] |= 1 << c
                 if neutral_code is not None and cap_counts(cap, probe(template, "", neutral_code), neutral_codes):
                     type_caps[t, 1] |= 1 << c

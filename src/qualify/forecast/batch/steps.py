@@ -245,11 +245,12 @@ def batch_team_completion(plan: BatchPlan, step: TeamCompletionStep) -> StepRun:
         needs[GENDER_INDEX[g]] = count
         if step.max_extra:
             plan.type_for(g, None, "quota")
-    common = {"team_type": team, "team_event": plan.events[step.event], "needs": (needs[0], needs[1]),
-              "max_extra": step.max_extra, "stop_mode": STOP_UNTIL_FULL, "probes": [team], "log_places": True}
-    ready = plan.walk_spec(step, [lidx], [team], WalkFilters(), check_mode=CHECK_TEAM_READY, **common)
-    short = plan.walk_spec(step, [lidx], [team], WalkFilters(), check_mode=CHECK_TEAM_SHORT,
-                           extra_ceiling=step.extra_respects_ceiling, **common)
+    event = plan.events[step.event]
+    ready, short = (plan.walk_spec(step, [lidx], [team], WalkFilters(), check_mode=mode, team_type=team,
+                                   team_event=event, needs=(needs[0], needs[1]), max_extra=step.max_extra,
+                                   stop_mode=STOP_UNTIL_FULL, probes=[team], log_places=True,
+                                   extra_ceiling=step.extra_respects_ceiling)
+                    for mode in (CHECK_TEAM_READY, CHECK_TEAM_SHORT))
     plan.reserve_log(plan.grants_at_most(lidx, [team], None) * (1 + step.max_extra))
     max_extra = step.max_extra
     width = max(plan.lists[lidx].size, 1)
