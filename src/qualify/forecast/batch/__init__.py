@@ -15,7 +15,9 @@ through it, so memory stays flat whatever the number of seasons.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
 # Numba's OpenMP threads spin between parallel regions by default; on a machine shared with other work each kernel
 # launch then waits for a scheduler slice (milliseconds). Waiting passively costs microseconds. A user's own setting
@@ -23,6 +25,28 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
+
+
+def _forget_stale_kernels() -> None:
+    """Numba's cache checks a kernel's own source file only, not the constants it took from the package's other
+    modules (the table slots of core.py, say): when any source of this package changes, its cached kernels are
+    dropped here and recompile on first use. (With NUMBA_CACHE_DIR set the cache lives elsewhere: clear it there.)"""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sorted(here.glob("*.py")))).hexdigest()
+    cache = here / "__pycache__"
+    stamp = cache / "batch-kernels.stamp"
+    try:
+        if stamp.is_file() and stamp.read_text(encoding="ascii") == digest:
+            return
+        for stale in cache.glob("*.nb[ic]"):
+            stale.unlink(missing_ok=True)
+        cache.mkdir(exist_ok=True)
+        stamp.write_text(digest, encoding="ascii")
+    except OSError:
+        pass  # a read-only installation: numba caches elsewhere, or not at all
+
+
+_forget_stale_kernels()
 
 from qualify.forecast.reference import ForecastProblem  # noqa: E402
 from qualify.forecast.sample import Outcomes  # noqa: E402

@@ -59,7 +59,7 @@ class Blob:
 TABLE_SLOTS = (
     "host", "n_nocs", "n_types", "n_caps", "n_events", "n_lists",
     "neutral", "continent", "t_gender", "t_event",
-    "cap_max", "cap_total", "cap_per_noc", "cap_off", "cap_sub", "cap_subkey", "type_caps",
+    "cap_max", "cap_total", "cap_stride", "cap_base", "cap_subkey", "type_caps", "type_cap_list", "type_cap_list_w",
     "slot_of", "event_types", "event_types_w", "start_types", "start_types_w", "team_types", "team_types_w",
     "quota_type", "athletes_on", "team_athletes", "full_team_starts", "full_team_athletes", "neutral_max", "ceiling",
     "g_noc", "g_ath", "g_qual", "g_list", "list_gender", "list_off",
@@ -69,7 +69,7 @@ TABLE_SLOTS = (
 )
 (HOST, N_NOCS, N_TYPES, N_CAPS, N_EVENTS, N_LISTS,
  NEUTRAL, CONTINENT, T_GENDER, T_EVENT,
- CAP_MAX, CAP_TOTAL, CAP_PER_NOC, CAP_OFF, CAP_SUB, CAP_SUBKEY, TYPE_CAPS,
+ CAP_MAX, CAP_TOTAL, CAP_STRIDE, CAP_BASE, CAP_SUBKEY, TYPE_CAPS, TYPE_CAP_LIST, TYPE_CAP_LIST_W,
  SLOT_OF, EVENT_TYPES, EVENT_TYPES_W, START_TYPES, START_TYPES_W, TEAM_TYPES, TEAM_TYPES_W,
  QUOTA_TYPE, ATHLETES_ON, TEAM_ATHLETES, FULL_TEAM_STARTS, FULL_TEAM_ATHLETES, NEUTRAL_MAX, CEILING,
  G_NOC, G_ATH, G_QUAL, G_LIST, LIST_GENDER, LIST_OFF,
@@ -108,10 +108,8 @@ ERR_NOT_A_CELL = 5
 
 @njit(cache=True)
 def cap_key(tb, c, noc, t):
-    key = tb[tb[CAP_OFF] + c] + tb[tb[CAP_SUBKEY] + c * tb[N_TYPES] + t]
-    if tb[tb[CAP_PER_NOC] + c]:
-        key += noc * tb[tb[CAP_SUB] + c]
-    return key
+    """Where capc counts the places sharing cap c's key with a place of type t held by noc."""
+    return tb[tb[CAP_BASE] + c * tb[N_TYPES] + t] + noc * tb[tb[CAP_STRIDE] + c]
 
 
 @njit(cache=True)
@@ -129,13 +127,14 @@ def held(tb, row, noc, t):
 def place_delta(tb, row, noc, t, lst, ath, d):
     """Count a place of type ``t`` in (d = 1) or out (d = -1); athletes are refreshed by the caller."""
     row[tb[S_HELD] + noc * tb[N_TYPES] + t] += d
-    mask = type_caps(tb, t, tb[tb[NEUTRAL] + noc])
-    c = 0
-    while mask:
-        if mask & 1:
-            row[tb[S_CAPC] + cap_key(tb, c, noc, t)] += d
-        mask >>= 1
-        c += 1
+    width = tb[TYPE_CAP_LIST_W]
+    caps = tb[TYPE_CAP_LIST] + (t * 2 + tb[tb[NEUTRAL] + noc]) * width
+    capc = tb[S_CAPC]
+    for j in range(width):
+        c = tb[caps + j]
+        if c < 0:
+            break
+        row[capc + cap_key(tb, c, noc, t)] += d
     at = tb[S_NOC_ACTIVE] + noc
     before = row[at]
     row[at] = before + d
@@ -228,13 +227,28 @@ def first_breach(tb, row, noc, types, first, size):
     nobody). -1: the bundle fits; 1: the first cap it breaks is a total (an event or gender ceiling); 0: a per-NOC
     cap (the place passes down)."""
     neutral = tb[tb[NEUTRAL] + noc] if noc >= 0 else 0
+    capc = tb[S_CAPC]
+    if size == 1:  # one place: its own caps, in the checker's order
+        t = types[first]
+        width = tb[TYPE_CAP_LIST_W]
+        caps = tb[TYPE_CAP_LIST] + (t * 2 + neutral) * width
+        for j in range(width):
+            c = tb[caps + j]
+            if c < 0:
+                break
+            count = 0
+            if noc >= 0 or tb[tb[CAP_STRIDE] + c] == 0:
+                count = row[capc + cap_key(tb, c, max(noc, 0), t)]
+            if count + 1 > tb[tb[CAP_MAX] + c]:
+                return 1 if tb[tb[CAP_TOTAL] + c] else 0
+        return -1
     mask = 0
     for i in range(size):
         mask |= type_caps(tb, types[first + i], neutral)
     c = 0
     while mask:
         if mask & 1:
-            per_noc = tb[tb[CAP_PER_NOC] + c]
+            per_noc = tb[tb[CAP_STRIDE] + c] > 0
             bit = 1 << c
             for i in range(size):
                 t = types[first + i]
@@ -242,7 +256,7 @@ def first_breach(tb, row, noc, types, first, size):
                     continue
                 count = 0
                 if noc >= 0 or not per_noc:
-                    count = row[tb[S_CAPC] + cap_key(tb, c, max(noc, 0), t)]
+                    count = row[capc + cap_key(tb, c, max(noc, 0), t)]
                 subkey = tb[tb[CAP_SUBKEY] + c * tb[N_TYPES] + t]
                 for j in range(i):
                     other = types[first + j]

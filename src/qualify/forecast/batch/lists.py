@@ -550,15 +550,6 @@ def _season_list(tb, row, ranks, sl, buf):
     _write(tb, row, sl[L_LIDX], sl[L_ENTRY_BASE], walk_order, out_rank, group_key, n_listed)
 
 
-@njit(cache=True, parallel=True)
-def build_season_lists(tb, st, ranks, sl):
-    seasons = st.shape[0]
-    for b in prange((seasons + BLOCK - 1) // BLOCK):
-        buf = np.empty(sl[L_SCRATCH], np.int64)
-        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
-            _season_list(tb, st[s], ranks[s], sl, buf)
-
-
 @njit(cache=True)
 def _single_list(tb, row, ranks, sl, buf):
     n = sl[R_N]
@@ -625,9 +616,30 @@ def _single_list(tb, row, ranks, sl, buf):
 
 
 @njit(cache=True, parallel=True)
-def build_single_lists(tb, st, ranks, sl):
+def build_lists(tb, st, ranks, blobs, starts, kinds, scratch):
+    """Every dynamic list of every season of the chunk, season by season (a season's outcomes are read once for
+    all its lists). ``blobs[starts[l]:starts[l + 1]]``: list l's parameters; ``kinds[l]``: 0 season, 1 single."""
     seasons = st.shape[0]
     for b in prange((seasons + BLOCK - 1) // BLOCK):
-        buf = np.empty(sl[R_SCRATCH], np.int64)
+        buf = np.empty(scratch, np.int64)
         for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
-            _single_list(tb, st[s], ranks[s], sl, buf)
+            row = st[s]
+            outcome = ranks[s]
+            for k in range(kinds.shape[0]):
+                sl = blobs[starts[k]: starts[k + 1]]
+                if kinds[k] == 0:
+                    _season_list(tb, row, outcome, sl, buf)
+                else:
+                    _single_list(tb, row, outcome, sl, buf)
+
+
+def dynamic_lists(plans: list[ListPlan]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The parameters of every list built per season, side by side, for build_lists."""
+    dynamic = [plan for plan in plans if plan.kernel_args is not None]
+    args = [plan.kernel_args for plan in dynamic if plan.kernel_args is not None]
+    starts = np.cumsum([0] + [len(a) for a in args]).astype(np.int64)
+    kinds = np.array([0 if plan.kernel == "season" else 1 for plan in dynamic], dtype=np.int64)
+    scratch = max([int(a[L_SCRATCH if plan.kernel == "season" else R_SCRATCH])
+                   for plan, a in zip(dynamic, args, strict=True)] + [1])
+    blobs = np.concatenate(args) if args else np.zeros(1, dtype=np.int64)
+    return blobs, starts, kinds, scratch

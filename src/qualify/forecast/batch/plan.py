@@ -47,7 +47,7 @@ from .core import (
     Blob,
 )
 from .eligibility import compile_eligibility, eligible_athletes
-from .lists import ListPlan, Unsupported, build_season_lists, build_single_lists, compile_list
+from .lists import ListPlan, Unsupported, build_lists, compile_list, dynamic_lists
 
 GENDERS: tuple[Gender, ...] = (Gender.MEN, Gender.WOMEN, Gender.MIXED)
 GENDER_INDEX = {gender: i for i, gender in enumerate(GENDERS)}
@@ -121,6 +121,7 @@ class BatchPlan:
             plan.offset = offset
             offset += plan.size
         self.order_width = offset
+        self.dynamic = dynamic_lists(self.lists)
         self.eligibility: np.ndarray | None = compile_eligibility(self)
         self.logging = False  # set by a step that may withdraw logged places (displace_last)
         self.log_capacity = 0
@@ -274,30 +275,35 @@ class BatchPlan:
         cap_subkey = np.zeros((len(caps), n_types), dtype=np.int64)
         type_caps = np.zeros((n_types, 2), dtype=np.int64)
         neutral_code = system.neutral_codes[0] if system.neutral_codes else None
-        cap_max, cap_total, cap_per_noc, cap_off, cap_sub = [], [], [], [], []
+        cap_max, cap_total, cap_stride = [], [], []
+        cap_base = np.zeros((len(caps), n_types), dtype=np.int64)
         offset = 0
         for c, cap in enumerate(caps):
             per_gender, per_event = "gender" in cap.per, "event" in cap.per
             sub = (len(GENDERS) if per_gender else 1) * ((n_events + 1) if per_event else 1)
             cap_max.append(cap.max)
             cap_total.append(int("noc" not in cap.per))
-            cap_per_noc.append(int("noc" in cap.per))
-            cap_off.append(offset)
-            cap_sub.append(sub)
-            offset += sub * (n_nocs if "noc" in cap.per else 1)
+            cap_stride.append(sub if "noc" in cap.per else 0)
             for t, (gender, event, _) in enumerate(types):
                 cap_subkey[c, t] = ((gender if per_gender else 0) * ((n_events + 1) if per_event else 1)
                                     + ((event + 1) if per_event else 0))
+                cap_base[c, t] = offset + cap_subkey[c, t]
                 template = self.template_of(t)
                 # Whether such a place counts, asked of the engine's own cap_counts (a nation, a neutral entry).
                 if cap_counts(cap, probe(template, "", NATION), neutral_codes):
                     type_caps[t, 0] |= 1 << c
                 if neutral_code is not None and cap_counts(cap, probe(template, "", neutral_code), neutral_codes):
                     type_caps[t, 1] |= 1 << c
+            offset += sub * (n_nocs if "noc" in cap.per else 1)
         self.cap_keys = offset
-        for name, values in (("cap_max", cap_max), ("cap_total", cap_total), ("cap_per_noc", cap_per_noc),
-                             ("cap_off", cap_off), ("cap_sub", cap_sub)):
+        for name, values in (("cap_max", cap_max), ("cap_total", cap_total), ("cap_stride", cap_stride)):
             blob.put(name, values or [0])
+        blob.put("cap_base", cap_base)
+        cap_lists = [[c for c in range(len(caps)) if type_caps[t, neutral] >> c & 1]
+                     for t in range(n_types) for neutral in (0, 1)]
+        padded = _padded(cap_lists)
+        blob.put("type_cap_list", padded)
+        blob.set("type_cap_list_w", padded.shape[1])
         blob.put("cap_subkey", cap_subkey)
         blob.put("type_caps", type_caps)
         slot_of = np.full((max(len(self.lists), 1), n_events + 1), -1, dtype=np.int64)
@@ -409,11 +415,8 @@ class BatchPlan:
         seasons = ranks.shape[0]
         state = self.new_state(seasons)
         tables = self.tables
-        for plan in self.lists:
-            if plan.kernel == "season":
-                build_season_lists(tables, state, ranks, plan.kernel_args)
-            elif plan.kernel == "single":
-                build_single_lists(tables, state, ranks, plan.kernel_args)
+        if self.dynamic[2].size:
+            build_lists(tables, state, ranks, *self.dynamic)
         eligible = np.zeros((seasons, max(len(self.athlete_index), 1)), dtype=np.uint8)
         if self.eligibility is not None and self.athlete_index:
             eligible_athletes(self.eligibility, ranks, eligible)

@@ -56,29 +56,32 @@ def _uniform(s):
 
 
 @njit(cache=True)
-def _argsort(keys, idx, n, stack):
-    """``idx[:n]`` ordered by ``keys`` ascending (ties: never, the clocks are continuous); ``stack``: 128 int64."""
-    for i in range(n):
-        idx[i] = i
+def _sort_pairs(keys, idx, n, stack):
+    """Sort ``keys[:n]`` ascending, moving ``idx`` along (ties: never, the clocks are continuous); ``stack``: 128
+    int64. Quicksort down to short runs, then one insertion pass."""
     top = 0
     lo, hi = 0, n - 1
     while True:
         while hi - lo > 16:
             mid = (lo + hi) >> 1
-            if keys[idx[mid]] < keys[idx[lo]]:
+            if keys[mid] < keys[lo]:
+                keys[mid], keys[lo] = keys[lo], keys[mid]
                 idx[mid], idx[lo] = idx[lo], idx[mid]
-            if keys[idx[hi]] < keys[idx[lo]]:
+            if keys[hi] < keys[lo]:
+                keys[hi], keys[lo] = keys[lo], keys[hi]
                 idx[hi], idx[lo] = idx[lo], idx[hi]
-            if keys[idx[hi]] < keys[idx[mid]]:
+            if keys[hi] < keys[mid]:
+                keys[hi], keys[mid] = keys[mid], keys[hi]
                 idx[hi], idx[mid] = idx[mid], idx[hi]
-            pivot = keys[idx[mid]]
+            pivot = keys[mid]
             i, j = lo, hi
             while i <= j:
-                while keys[idx[i]] < pivot:
+                while keys[i] < pivot:
                     i += 1
-                while keys[idx[j]] > pivot:
+                while keys[j] > pivot:
                     j -= 1
                 if i <= j:
+                    keys[i], keys[j] = keys[j], keys[i]
                     idx[i], idx[j] = idx[j], idx[i]
                     i += 1
                     j -= 1
@@ -96,13 +99,15 @@ def _argsort(keys, idx, n, stack):
         top -= 2
         lo, hi = stack[top], stack[top + 1]
     for i in range(1, n):
-        v = idx[i]
-        kv = keys[v]
+        v = keys[i]
+        w = idx[i]
         j = i - 1
-        while j >= 0 and keys[idx[j]] > kv:
+        while j >= 0 and keys[j] > v:
+            keys[j + 1] = keys[j]
             idx[j + 1] = idx[j]
             j -= 1
-        idx[j + 1] = v
+        keys[j + 1] = v
+        idx[j + 1] = w
 
 
 @njit(cache=True)
@@ -118,6 +123,7 @@ def _draw_season(seed, offsets, sizes, inv_worth, log_worth, in_logs, p_out, pin
         if n == 0:
             continue
         for i in range(n):
+            order[i] = i
             if pinned[off + i]:
                 clocks[i] = np.inf
                 finished[i] = True
@@ -129,7 +135,7 @@ def _draw_season(seed, offsets, sizes, inv_worth, log_worth, in_logs, p_out, pin
                 clocks[i] = exponential * inv_worth[off + i]
             chance = p_out[off + i]
             finished[i] = True if chance <= 0.0 else _uniform(state) >= chance
-        _argsort(clocks, order, n, stack)
+        _sort_pairs(clocks, order, n, stack)
         place = 0
         p0 = pin_offsets[ev]
         pins = pin_counts[ev]
