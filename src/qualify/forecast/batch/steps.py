@@ -2,10 +2,15 @@
 reference runner of :mod:`qualify.engine.steps` / :mod:`qualify.engine.athlete_steps` on arrays of seasons.
 
 A batch runner is registered next to the type with ``@batch_runner_for(Model)``. It is called once per problem
-with the plan and the step (``batch(plan, step)``): it reads the step's keys into place types, list indices and a
-walk specification, and returns the function that runs the step on a chunk of seasons (``run(tables, state,
-eligible)``). The work itself is a numba kernel with the seasons of the chunk in ``prange``; every step that goes
-down a list calls :func:`.core.walk`, as every reference step calls ``run_walk``.
+with the plan and the step (``batch(plan, step)``): it reads the step's keys into place types, list indices and
+walk specifications, and returns the function that runs the step on a chunk of seasons (``run(tables, state,
+eligible)``).
+
+What a step does to one season is a *procedure* here (``_host``, ``_continents``, ``_teams`` ...); every procedure
+that goes down a list calls :func:`.core.walk`, as every reference step calls ``run_walk``. One parallel kernel,
+:func:`step_kernel`, runs a procedure over the seasons of a chunk (``prange`` over blocks of seasons): one kernel
+for all step types compiles the walk once instead of once per type, which keeps numba's first compilation short.
+A new step type adds its procedure and a ``PROC_*`` branch to the kernel.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from .core import (
     STOP_TAKE,
     STOP_UNTIL_FULL,
     STOP_UNTIL_NOCS,
+    Blob,
     base_athletes,
     first_breach,
     held,
@@ -70,24 +76,34 @@ from .core import (
 )
 from .plan import GENDER_INDEX, GENDERS, KIND_INDEX, BatchPlan, StepRun
 
+# A step's parameters for the kernel (a Blob); which slots a procedure reads is said where it reads them.
+PARAM_SLOTS = ("proc", "list", "second", "width", "continent", "unrepresented", "max_extra", "by_rank", "step",
+               "only_if_missing", "displace", "types", "n_types", "continents", "n_continents", "needs")
+(P_PROC, P_LIST, P_SECOND, P_WIDTH, P_CONTINENT, P_UNREPRESENTED, P_MAX_EXTRA, P_BY_RANK, P_STEP,
+ P_ONLY_IF_MISSING, P_DISPLACE, P_TYPES, P_N_TYPES, P_CONTINENTS, P_N_CONTINENTS, P_NEEDS) = range(len(PARAM_SLOTS))
+PROC_WALK, PROC_HOST, PROC_CONTINENTAL, PROC_TEAMS, PROC_MERGED, PROC_TEAMS_KEPT, PROC_ATHLETES = range(7)
+
+
+def _params(proc: int, **values: int | list[int]) -> np.ndarray:
+    blob = Blob(PARAM_SLOTS)
+    blob.set("proc", proc)
+    for name in ("types", "continents", "needs"):
+        blob.put(name, values.pop(name, []))  # type: ignore[arg-type]
+    for name, value in values.items():
+        assert isinstance(value, int)
+        blob.set(name, value)
+    return blob.array()
+
+
+def _kernel_run(first: np.ndarray, second: np.ndarray, params: np.ndarray) -> StepRun:
+    def run(tables: np.ndarray, state: np.ndarray, eligible: np.ndarray) -> None:
+        step_kernel(tables, state, first, second, params, eligible)
+    return run
+
+
 # --- ranking_walk ---------------------------------------------------------------------------------------------
 
-
-@njit(cache=True, parallel=True)
-def _list_walk(tb, st, w, lidx, width, continent, eligible):
-    seasons = st.shape[0]
-    for b in prange((seasons + BLOCK - 1) // BLOCK):
-        cand = np.empty(width, np.int64)
-        ranks = np.empty(width, np.int64)
-        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
-        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
-        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
-            row = st[s]
-            n = list_candidates(tb, row, lidx, cand, ranks)
-            walk(tb, row, w, cand, ranks, n, continent, eligible[s], 0, bundle_t, bundle_a)
-
-
-def _stop_rule(plan: BatchPlan, step: RankingWalkStep, types: list[int]) -> dict:
+def _stop_rule(step: RankingWalkStep, types: list[int]) -> dict:
     if step.take is not None:
         return {"stop_mode": STOP_TAKE, "stop_n": step.take}
     if step.until_nocs is not None:
@@ -99,18 +115,32 @@ def _stop_rule(plan: BatchPlan, step: RankingWalkStep, types: list[int]) -> dict
 def batch_ranking_walk(plan: BatchPlan, step: RankingWalkStep) -> StepRun:
     lidx = plan.list_index[step.list]
     types = [plan.type_of(t) for t in step.grant]
-    spec = plan.walk_spec(step, [lidx], types, step, log_places=True, **_stop_rule(plan, step, types))
+    spec = plan.walk_spec(step, [lidx], types, step, log_places=True, **_stop_rule(step, types))
     plan.reserve_log(plan.grants_at_most(lidx, types, step.take) * len(types))
-    continent = plan.continent_index(step.continent)
+    params = _params(PROC_WALK, list=lidx, width=max(plan.lists[lidx].size, 1),
+                     continent=plan.continent_index(step.continent))
+    return _kernel_run(spec, spec, params)
 
-    width = max(plan.lists[lidx].size, 1)
 
-    def run(tables, state, eligible):
-        _list_walk(tables, state, spec, lidx, width, continent, eligible)
-    return run
+@njit(cache=True)
+def _walk(tb, row, w, p, eligible, cand, ranks, bundle_t, bundle_a):
+    """run_ranking_walk: one walk down the list (P_LIST) with the step's continent filter (P_CONTINENT)."""
+    n = list_candidates(tb, row, p[P_LIST], cand, ranks)
+    walk(tb, row, w, cand, ranks, n, p[P_CONTINENT], eligible, 0, bundle_t, bundle_a)
 
 
 # --- host_guarantee --------------------------------------------------------------------------------------------
+
+@batch_runner_for(HostGuaranteeStep)
+def batch_host_guarantee(plan: BatchPlan, step: HostGuaranteeStep) -> StepRun:
+    types = [plan.type_of(t) for t in step.grant]
+    displace = step.when_full == "displace_last"
+    if displace:
+        plan.logging = True
+    plan.noc(plan.system.host)
+    params = _params(PROC_HOST, types=types, n_types=len(types), step=plan.step_index[step.id],
+                     only_if_missing=int(step.only_if_missing), displace=int(displace))
+    return _kernel_run(params, params, params)
 
 
 @njit(cache=True)
@@ -131,73 +161,27 @@ def _displace_last(tb, row, t):
         withdraw_grant(tb, row, best_grant)
 
 
-@njit(cache=True, parallel=True)
-def _host(tb, st, types, step, only_if_missing, displace):
+@njit(cache=True)
+def _host(tb, row, p):
+    """run_host_guarantee: each template (P_TYPES) for the host, unless it holds one (P_ONLY_IF_MISSING) or a per-NOC
+    cap is full; in a full event the last place makes room (P_DISPLACE) or the guarantee exceeds the maximum."""
     host = tb[HOST]
-    seasons = st.shape[0]
-    for s in prange(seasons):
-        row = st[s]
-        for k in range(types.shape[0]):
-            if only_if_missing and held(tb, row, host, types[k]) > 0:
-                continue
-            breach = first_breach(tb, row, host, types, k, 1)
-            if breach == 0:
-                continue
-            if displace and breach == 1:
-                _displace_last(tb, row, types[k])
-            place_delta(tb, row, host, types[k], -1, -1, 1)
-            row[tb[S_STEP_NOCS] + host * tb[N_STEPS] + step] = 1
-            refresh_athletes(tb, row, host, types[k])
-
-
-@batch_runner_for(HostGuaranteeStep)
-def batch_host_guarantee(plan: BatchPlan, step: HostGuaranteeStep) -> StepRun:
-    types = np.array([plan.type_of(t) for t in step.grant], dtype=np.int64)
-    index = plan.step_index[step.id]
-    displace = step.when_full == "displace_last"
-    if displace:
-        plan.logging = True
-    plan.noc(plan.system.host)
-
-    def run(tables, state, eligible):
-        _host(tables, state, types, index, int(step.only_if_missing), int(displace))
-    return run
+    types = p[P_TYPES]
+    for k in range(p[P_N_TYPES]):
+        t = p[types + k]
+        if p[P_ONLY_IF_MISSING] and held(tb, row, host, t) > 0:
+            continue
+        breach = first_breach(tb, row, host, p, types + k, 1)
+        if breach == 0:
+            continue
+        if p[P_DISPLACE] and breach == 1:
+            _displace_last(tb, row, t)
+        place_delta(tb, row, host, t, -1, -1, 1)
+        row[tb[S_STEP_NOCS] + host * tb[N_STEPS] + p[P_STEP]] = 1
+        refresh_athletes(tb, row, host, t)
 
 
 # --- continental_best ------------------------------------------------------------------------------------------
-
-
-@njit(cache=True, parallel=True)
-def _continental(tb, st, w, lidx, width, continents, unrepresented, eligible):
-    seasons = st.shape[0]
-    for b in prange((seasons + BLOCK - 1) // BLOCK):
-        cand = np.empty(width, np.int64)
-        ranks = np.empty(width, np.int64)
-        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
-        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
-        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
-            _continents(tb, st[s], w, lidx, continents, unrepresented, eligible[s], cand, ranks, bundle_t, bundle_a)
-
-
-@njit(cache=True)
-def _continents(tb, row, w, lidx, continents, unrepresented, eligible, cand, ranks, bundle_t, bundle_a):
-    n = list_candidates(tb, row, lidx, cand, ranks)
-    for k in range(continents.shape[0]):
-        continent = continents[k]
-        represented = False
-        for noc in range(tb[N_NOCS]):
-            if row[tb[S_NOC_ACTIVE] + noc] > 0 and tb[tb[CONTINENT] + noc] == continent:
-                represented = True
-        if unrepresented and represented:
-            continue
-        listed = False
-        for j in range(n):
-            if tb[tb[CONTINENT] + tb[tb[G_NOC] + cand[j]]] == continent:
-                listed = True
-        if not listed:
-            continue
-        walk(tb, row, w, cand, ranks, n, continent, eligible, 0, bundle_t, bundle_a)
-
 
 @batch_runner_for(ContinentalBestStep)
 def batch_continental_best(plan: BatchPlan, step: ContinentalBestStep) -> StepRun:
@@ -205,35 +189,34 @@ def batch_continental_best(plan: BatchPlan, step: ContinentalBestStep) -> StepRu
     types = [plan.type_of(t) for t in step.grant]
     filters = step.model_copy(update={"only_new_nocs": True})
     spec = plan.walk_spec(step, [lidx], types, filters, stop_mode=STOP_TAKE, stop_n=1)
-    continents = np.array([plan.continent_index(c) for c in step.continents], dtype=np.int64)
-    unrepresented = int(step.reading == "unrepresented")
+    continents = [plan.continent_index(c) for c in step.continents]
+    params = _params(PROC_CONTINENTAL, list=lidx, width=max(plan.lists[lidx].size, 1), continents=continents,
+                     n_continents=len(continents), unrepresented=int(step.reading == "unrepresented"))
+    return _kernel_run(spec, spec, params)
 
-    width = max(plan.lists[lidx].size, 1)
 
-    def run(tables, state, eligible):
-        _continental(tables, state, spec, lidx, width, continents, unrepresented, eligible)
-    return run
+@njit(cache=True)
+def _continents(tb, row, w, p, eligible, cand, ranks, bundle_t, bundle_a):
+    """run_continental_best: per continent (P_CONTINENTS), unless it already holds a place (P_UNREPRESENTED) or the
+    list has none of its NOCs, one walk for its best NOC without a place."""
+    n = list_candidates(tb, row, p[P_LIST], cand, ranks)
+    for k in range(p[P_N_CONTINENTS]):
+        continent = p[p[P_CONTINENTS] + k]
+        represented = False
+        for noc in range(tb[N_NOCS]):
+            if row[tb[S_NOC_ACTIVE] + noc] > 0 and tb[tb[CONTINENT] + noc] == continent:
+                represented = True
+        if p[P_UNREPRESENTED] and represented:
+            continue
+        listed = False
+        for j in range(n):
+            if tb[tb[CONTINENT] + tb[tb[G_NOC] + cand[j]]] == continent:
+                listed = True
+        if listed:
+            walk(tb, row, w, cand, ranks, n, continent, eligible, 0, bundle_t, bundle_a)
 
 
 # --- team_completion -------------------------------------------------------------------------------------------
-
-
-@njit(cache=True, parallel=True)
-def _team_completion(tb, st, ready, short, lidx, width, max_extra, eligible):
-    seasons = st.shape[0]
-    for b in prange((seasons + BLOCK - 1) // BLOCK):
-        cand = np.empty(width, np.int64)
-        ranks = np.empty(width, np.int64)
-        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
-        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
-        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
-            row = st[s]
-            n = list_candidates(tb, row, lidx, cand, ranks)
-            granted = walk(tb, row, ready, cand, ranks, n, -1, eligible[s], 0, bundle_t, bundle_a)
-            if stopped(tb, row, ready, 0, granted) or max_extra == 0:
-                continue  # the event is full (or no NOC may be completed): no second pass
-            walk(tb, row, short, cand, ranks, n, -1, eligible[s], granted, bundle_t, bundle_a)
-
 
 @batch_runner_for(TeamCompletionStep)
 def batch_team_completion(plan: BatchPlan, step: TeamCompletionStep) -> StepRun:
@@ -252,52 +235,22 @@ def batch_team_completion(plan: BatchPlan, step: TeamCompletionStep) -> StepRun:
                                    extra_ceiling=step.extra_respects_ceiling)
                     for mode in (CHECK_TEAM_READY, CHECK_TEAM_SHORT))
     plan.reserve_log(plan.grants_at_most(lidx, [team], None) * (1 + step.max_extra))
-    max_extra = step.max_extra
-    width = max(plan.lists[lidx].size, 1)
-
-    def run(tables, state, eligible):
-        _team_completion(tables, state, ready, short, lidx, width, max_extra, eligible)
-    return run
-
-
-# --- additional_athlete ----------------------------------------------------------------------------------------
-
-
-@njit(cache=True, parallel=True)
-def _additional(tb, st, w, first, second, width, by_rank, eligible):
-    seasons = st.shape[0]
-    for b in prange((seasons + BLOCK - 1) // BLOCK):
-        cand = np.empty(width, np.int64)
-        ranks = np.empty(width, np.int64)
-        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
-        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
-        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
-            _merged_walk(tb, st[s], w, first, second, by_rank, eligible[s], cand, ranks, bundle_t, bundle_a)
+    params = _params(PROC_TEAMS, list=lidx, width=max(plan.lists[lidx].size, 1), max_extra=step.max_extra)
+    return _kernel_run(ready, short, params)
 
 
 @njit(cache=True)
-def _merged_walk(tb, row, w, first, second, by_rank, eligible, cand, ranks, bundle_t, bundle_a):
-    n1 = row[tb[S_COUNT] + first]
-    n2 = row[tb[S_COUNT] + second] if second >= 0 else 0
-    o1 = tb[tb[LIST_OFF] + first]
-    o2 = tb[tb[LIST_OFF] + second] if second >= 0 else 0
-    i = 0
-    j = 0
-    for k in range(n1 + n2):
-        # By rank: tie groups in rank order, the first list's before the second's at one rank (men before
-        # women); otherwise one whole list after the other.
-        take_first = j >= n2 or (i < n1 and (not by_rank
-                                             or row[tb[S_GRANK] + o1 + i] <= row[tb[S_GRANK] + o2 + j]))
-        if take_first:
-            cand[k] = row[tb[S_ORDER] + o1 + i]
-            ranks[k] = row[tb[S_RANK] + o1 + i]
-            i += 1
-        else:
-            cand[k] = row[tb[S_ORDER] + o2 + j]
-            ranks[k] = row[tb[S_RANK] + o2 + j]
-            j += 1
-    walk(tb, row, w, cand, ranks, n1 + n2, -1, eligible, 0, bundle_t, bundle_a)
+def _teams(tb, row, ready, short, p, eligible, cand, ranks, bundle_t, bundle_a):
+    """complete_teams: NOCs whose athletes make a team; then, if the event is not full, NOCs short by at most
+    P_MAX_EXTRA athletes, who get them with the team."""
+    n = list_candidates(tb, row, p[P_LIST], cand, ranks)
+    granted = walk(tb, row, ready, cand, ranks, n, -1, eligible, 0, bundle_t, bundle_a)
+    if stopped(tb, row, ready, 0, granted) or p[P_MAX_EXTRA] == 0:
+        return
+    walk(tb, row, short, cand, ranks, n, -1, eligible, granted, bundle_t, bundle_a)
 
+
+# --- additional_athlete ----------------------------------------------------------------------------------------
 
 @batch_runner_for(AdditionalAthleteStep)
 def batch_additional_athlete(plan: BatchPlan, step: AdditionalAthleteStep) -> StepRun:
@@ -311,76 +264,122 @@ def batch_additional_athlete(plan: BatchPlan, step: AdditionalAthleteStep) -> St
         team_event[GENDER_INDEX[g]] = plan.events[step.team_events[g]]
     spec = plan.walk_spec(step, [], [], WalkFilters(), check_mode=CHECK_ADDITIONAL, stop_mode=STOP_NEVER,
                           add_team_event=(team_event[0], team_event[1]), add_starting=step.starting_places)
-    first, second = lists[0], (lists[1] if len(lists) > 1 else -1)
-    by_rank = int(step.order == "by_rank")
-    width = max(sum(plan.lists[index].size for index in lists), 1)
+    params = _params(PROC_MERGED, list=lists[0], second=lists[1] if len(lists) > 1 else -1,
+                     width=max(sum(plan.lists[index].size for index in lists), 1),
+                     by_rank=int(step.order == "by_rank"))
+    return _kernel_run(spec, spec, params)
 
-    def run(tables, state, eligible):
-        _additional(tables, state, spec, first, second, width, by_rank, eligible)
-    return run
+
+@njit(cache=True)
+def _merged(tb, row, w, p, eligible, cand, ranks, bundle_t, bundle_a):
+    """run_additional_athlete: the two team lists (P_LIST, P_SECOND) merged as the rule file orders them, walked."""
+    first, second = p[P_LIST], p[P_SECOND]
+    n1 = row[tb[S_COUNT] + first]
+    n2 = row[tb[S_COUNT] + second] if second >= 0 else 0
+    o1 = tb[tb[LIST_OFF] + first]
+    o2 = tb[tb[LIST_OFF] + second] if second >= 0 else 0
+    i = 0
+    j = 0
+    for k in range(n1 + n2):
+        # By rank: tie groups in rank order, the first list's before the second's at one rank (men before women);
+        # otherwise one whole list after the other.
+        take_first = j >= n2 or (i < n1 and (not p[P_BY_RANK]
+                                             or row[tb[S_GRANK] + o1 + i] <= row[tb[S_GRANK] + o2 + j]))
+        if take_first:
+            cand[k] = row[tb[S_ORDER] + o1 + i]
+            ranks[k] = row[tb[S_RANK] + o1 + i]
+            i += 1
+        else:
+            cand[k] = row[tb[S_ORDER] + o2 + j]
+            ranks[k] = row[tb[S_RANK] + o2 + j]
+            j += 1
+    walk(tb, row, w, cand, ranks, n1 + n2, -1, eligible, 0, bundle_t, bundle_a)
 
 
 # --- reallocate ------------------------------------------------------------------------------------------------
 
-
-@njit(cache=True, parallel=True)
-def _teams_kept(tb, st, team_types, needs):
-    """No declines in a forecast: the reallocation only gives up teams whose NOC lacks their athletes. That never
-    happens when steps only add places after team completion; if it does, the season is flagged, not guessed."""
-    for s in prange(st.shape[0]):
-        row = st[s]
-        for k in range(team_types.shape[0]):
-            for noc in range(tb[N_NOCS]):
-                if held(tb, row, noc, team_types[k]) == 0:
-                    continue
-                for g in range(2):
-                    if needs[k, g] > row[tb[S_ATH] + noc * 2 + g]:
-                        set_error(tb, row, ERR_TEAM_LEFT_SHORT)
-
-
 @batch_runner_for(ReallocateStep)
 def batch_reallocate(plan: BatchPlan, step: ReallocateStep) -> StepRun:
-    if plan.problem.system.athletes is None:
+    """A forecast has no declines: the reallocation only gives up teams whose NOC lacks their athletes (as
+    _teams_left_without_athletes does). That never happens when no step takes places away after team completion;
+    if it does, the season is flagged and the engine raises rather than guess."""
+    if plan.system.athletes is None:
         return lambda tables, state, eligible: None
-    # As _teams_left_without_athletes: a team place of an event some team-completion step fills (the last such
-    # step when several fill one event).
+    # A team place of an event some team-completion step fills (the last such step when several fill one event).
     team_steps = {s.event: s for s in plan.system.steps if isinstance(s, TeamCompletionStep)}
     types, needs = [], []
     for event_id, team in team_steps.items():
         for t, (_, event, kind) in enumerate(plan.types):
             if event == plan.events[event_id] and kind == KIND_INDEX["team"]:
                 types.append(t)
-                needs.append([team.needs.get(g, 0) for g in GENDERS[:2]])
-    team_types = np.array(types, dtype=np.int64)
-    needs_array = np.array(needs, dtype=np.int64).reshape(len(needs), 2)
+                needs += [team.needs.get(g, 0) for g in GENDERS[:2]]
+    if not types:
+        return lambda tables, state, eligible: None
+    params = _params(PROC_TEAMS_KEPT, types=types, n_types=len(types), needs=needs)
+    return _kernel_run(params, params, params)
 
-    def run(tables, state, eligible):
-        if team_types.size:
-            _teams_kept(tables, state, team_types, needs_array)
-    return run
+
+@njit(cache=True)
+def _teams_kept(tb, row, p):
+    types, needs = p[P_TYPES], p[P_NEEDS]
+    for k in range(p[P_N_TYPES]):
+        for noc in range(tb[N_NOCS]):
+            if held(tb, row, noc, p[types + k]) == 0:
+                continue
+            for g in range(2):
+                if p[needs + 2 * k + g] > row[tb[S_ATH] + noc * 2 + g]:
+                    set_error(tb, row, ERR_TEAM_LEFT_SHORT)
 
 
 # --- athlete_quota ---------------------------------------------------------------------------------------------
-
-
-@njit(cache=True, parallel=True)
-def _athlete_quota(tb, st):
-    """The derived athlete quotas as places (the Summary counts them); nothing reads the athletes afterwards."""
-    for s in prange(st.shape[0]):
-        row = st[s]
-        for noc in range(tb[N_NOCS]):
-            if row[tb[S_NOC_ACTIVE] + noc] == 0:
-                continue
-            for g in range(2):
-                for _ in range(base_athletes(tb, row, noc, g)):
-                    place_delta(tb, row, noc, tb[tb[QUOTA_TYPE] + g], -1, -1, 1)
-
 
 @batch_runner_for(AthleteQuotaStep)
 def batch_athlete_quota(plan: BatchPlan, step: AthleteQuotaStep) -> StepRun:
     for gender in GENDERS[:2]:
         plan.type_for(gender, None, "quota")
+    params = _params(PROC_ATHLETES)
+    return _kernel_run(params, params, params)
 
-    def run(tables, state, eligible):
-        _athlete_quota(tables, state)
-    return run
+
+@njit(cache=True)
+def _athletes(tb, row):
+    """run_athlete_quota: the derived athlete quotas as places (the Summary counts them); no step reads athletes
+    afterwards."""
+    for noc in range(tb[N_NOCS]):
+        if row[tb[S_NOC_ACTIVE] + noc] == 0:
+            continue
+        for g in range(2):
+            for _ in range(base_athletes(tb, row, noc, g)):
+                place_delta(tb, row, noc, tb[tb[QUOTA_TYPE] + g], -1, -1, 1)
+
+
+# --- the kernel ------------------------------------------------------------------------------------------------
+
+@njit(cache=True, parallel=True)
+def step_kernel(tb, st, first, second, p, eligible):
+    """One step on every season of a chunk: the procedure P_PROC with its walk specifications (``first``,
+    ``second``) and parameters ``p``."""
+    seasons = st.shape[0]
+    proc = p[P_PROC]
+    width = max(p[P_WIDTH], 1)
+    for b in prange((seasons + BLOCK - 1) // BLOCK):
+        cand = np.empty(width, np.int64)
+        ranks = np.empty(width, np.int64)
+        bundle_t = np.empty(MAX_BUNDLE + 1, np.int64)
+        bundle_a = np.empty(MAX_BUNDLE + 1, np.int64)
+        for s in range(b * BLOCK, min(seasons, (b + 1) * BLOCK)):
+            row = st[s]
+            if proc == PROC_WALK:
+                _walk(tb, row, first, p, eligible[s], cand, ranks, bundle_t, bundle_a)
+            elif proc == PROC_HOST:
+                _host(tb, row, p)
+            elif proc == PROC_CONTINENTAL:
+                _continents(tb, row, first, p, eligible[s], cand, ranks, bundle_t, bundle_a)
+            elif proc == PROC_TEAMS:
+                _teams(tb, row, first, second, p, eligible[s], cand, ranks, bundle_t, bundle_a)
+            elif proc == PROC_MERGED:
+                _merged(tb, row, first, p, eligible[s], cand, ranks, bundle_t, bundle_a)
+            elif proc == PROC_TEAMS_KEPT:
+                _teams_kept(tb, row, p)
+            else:
+                _athletes(tb, row)
