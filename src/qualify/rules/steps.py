@@ -1,9 +1,11 @@
 """Step types as rule-file data: each ``type`` names one step the engine implements once.
 
 The registry: a step type is a model class decorated with :func:`step_type` here (its ``type`` literal is the
-name a rule file uses) and one runner decorated with :func:`runner_for` in ``qualify.engine``. Both land in the
-same :data:`STEP_TYPES` record, the rule-file union :data:`Step` is built from it, and nothing else names step
-types: code that needs to know a step's type asks ``isinstance``. See ``docs/adding-a-step-type.md``.
+name a rule file uses), one runner decorated with :func:`runner_for` in ``qualify.engine`` (the reference engine,
+which explains) and one decorated with :func:`batch_runner_for` in ``qualify.forecast.batch`` (the batch engine,
+which counts many simulated seasons at once). All three land in the same :data:`STEP_TYPES` record, the rule-file
+union :data:`Step` is built from it, and nothing else names step types: code that needs to know a step's type asks
+``isinstance``. See ``docs/adding-a-step-type.md``.
 """
 
 from __future__ import annotations
@@ -46,16 +48,20 @@ class StepBase(Strict):
 
 @dataclass
 class StepType:
-    """One registered step type: the rule-file model and the engine function that runs it."""
+    """One registered step type: the rule-file model, the reference engine's runner and the batch engine's."""
 
     name: str
     model: type[StepBase]
     runner: Callable[[Any, Any], None] | None = None
+    # The batch engine (qualify.forecast.batch): ``batch(plan, step)`` compiles the step once for a forecast
+    # problem and returns what runs it on a chunk of simulated seasons.
+    batch: Callable[[Any, Any], Any] | None = None
 
 
 STEP_TYPES: dict[str, StepType] = {}
 _M = TypeVar("_M", bound=type[StepBase])
 _R = TypeVar("_R", bound=Callable[..., None])
+_B = TypeVar("_B", bound=Callable[..., Any])
 
 
 def step_type(model: _M) -> _M:
@@ -78,6 +84,20 @@ def runner_for(model: type[StepBase]) -> Callable[[_R], _R]:
             raise RuntimeError(f"step type '{record.name}' has two runners")
         record.runner = runner
         return runner
+    return register
+
+
+def batch_runner_for(model: type[StepBase]) -> Callable[[_B], _B]:
+    """Register the batch engine's compiler for steps of ``model``: ``batch(plan, step)`` returns a function that
+    runs the step on a chunk of simulated seasons (see ``qualify.forecast.batch``)."""
+    def register(batch: _B) -> _B:
+        record = next((r for r in STEP_TYPES.values() if r.model is model), None)
+        if record is None:
+            raise RuntimeError(f"{model.__name__} is not a registered step type")
+        if record.batch is not None:
+            raise RuntimeError(f"step type '{record.name}' has two batch runners")
+        record.batch = batch
+        return batch
     return register
 
 
