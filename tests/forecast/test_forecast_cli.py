@@ -41,7 +41,7 @@ def test_json_has_the_shape_the_issue_gives(season):
         assert key in document
     assert document["system"] == SKI and document["runs"] == 8 and document["seed"] == 5
     assert document["as_of"]["race"] == "val-martello" and document["as_of"]["date"] == "2025-03-22"
-    assert document["engine"] == "reference" and document["notice"] == MARK
+    assert document["engine"] == "batch" and document["notice"] == MARK
     assert [r["race"] for r in document["simulated_races"]] == ["villars", "tromso", "solitude"]
     system = load_system(SKI)
     nocs = {r.noc for r in read_season(season, system).up_to("val-martello").results} | {system.host}
@@ -70,7 +70,7 @@ def test_csv_states_the_run_and_has_one_row_per_cell(season):
     comments = [line for line in lines if line.startswith("#")]
     assert comments[0] == f"# {MARK}"
     assert any("standing after race villars" in line and "2025-11-22" in line for line in comments)
-    assert any("6 simulated seasons" in line and "seed 1" in line and "engine reference" in line
+    assert any("6 simulated seasons" in line and "seed 1" in line and "engine batch" in line
                for line in comments)
     rows = list(csv.DictReader(io.StringIO("\n".join(line for line in lines if not line.startswith("#")))))
     assert rows and {"noc", "column", "p_any", "p_any_se", "expected", "expected_se", "p_0", "status"} <= set(rows[0])
@@ -87,7 +87,7 @@ def test_the_table_reads_at_80_columns_and_states_what_it_stands_on(season):
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     text = " ".join(lines)
     assert text.startswith("SYNTHETIC DATA")
-    for words in ("standing after race villars", "2025-11-22", "6 simulated seasons", "seed 4", "engine reference",
+    for words in ("standing after race villars", "2025-11-22", "6 simulated seasons", "seed 4", "engine batch",
                   "Chance of at least one place", "Expected places", "Monte Carlo standard error",
                   "Spain (ESP): every column", "Sensitivity for United States (USA)"):
         assert words in text, words
@@ -136,7 +136,7 @@ def test_a_pin_changes_the_odds_and_is_stated(season, tmp_path):
     (("--runs", "0"), "error: --runs: found 0, expected 1 or more"),
     (("--jobs", "0"), "error: --jobs: found 0, expected 1 or more"),
     (("--seed", "-1"), "error: --seed: found -1"),
-    (("--engine", "batch"), "error: --engine: found 'batch', expected one of: reference"),
+    (("--engine", "fast"), "error: --engine: found 'fast', expected one of: batch, reference"),
     (("--as-of", "nowhere"), "error: --as-of: found race 'nowhere', expected a race of the calendar"),
     (("--noc", "XYZ"), "error: --noc: found 'XYZ', expected an NOC code"),
     (("--sensitivity", "FIJ"), "error: --sensitivity: found 'FIJ', expected an NOC with a result"),

@@ -145,7 +145,7 @@ def forecast_command(
             pins = read_pins(pin, opened.season, future_fields(rules, opened.season, race.id), nocs)
         basis = season_basis(cut, race, opened.season, opened.tables)
         with progress_bar(count, f"simulating {count} seasons") as advance:
-            result = forecast(rules, opened.season, race.id, opened.tables, runs=count, seed=seed, engine=engine_name,
+            result = forecast(rules, opened.season, race.id, opened.tables, runs=count, seed=seed, engine=engine,
                               jobs=jobs, fixed_lists=opened.fixed_lists, nocs=nocs, pins=pins,
                               sensitivity=tracked, progress=advance, basis=basis)
     except (InputError, AuditError) as exc:
@@ -220,7 +220,7 @@ def replay_command(
         view = ReplayView(noc=followed, column=column, measure=measure)
         with progress_bar(count * len(races), f"replaying {len(races)} races") as advance:
             steps = replay(rules, opened.season, [r.id for r in races], opened.tables, runs=count, seed=seed,
-                           engine=engine_name, jobs=jobs, fixed_lists=opened.fixed_lists, nocs=nocs,
+                           engine=engine, jobs=jobs, fixed_lists=opened.fixed_lists, nocs=nocs,
                            progress=advance)
         png = chart_png(steps, view, nocs) if chart is not None else None
     except (InputError, AuditError) as exc:

@@ -5,8 +5,8 @@ seasons (:mod:`qualify.forecast.sample`) and returns the Summary counts of every
 NOCs, columns) in the problem's :class:`~qualify.forecast.cells.Cells` order. Every evaluator must give the counts
 of the reference engine, season by season; they differ only in speed.
 
-To add one, register it here: ``EVALUATORS["batch"] = batch.evaluate``. :func:`default_engine` prefers ``batch``
-as soon as it is registered.
+To add one, register it in :data:`EVALUATORS`. ``batch`` (:mod:`qualify.forecast.batch`, numba) is the default;
+``reference`` is the engine that explains, kept for checking.
 """
 
 from __future__ import annotations
@@ -22,7 +22,17 @@ from qualify.forecast.sample import Outcomes
 
 Evaluator = Callable[[ForecastProblem, Outcomes], np.ndarray]
 
-EVALUATORS: dict[str, Evaluator] = {"reference": reference.evaluate}
+
+
+def _batch(problem: ForecastProblem, outcomes: Outcomes) -> np.ndarray:
+    # Imported on first use: numba's import and the kernels' cache load cost about a second that no other command
+    # should pay.
+    from qualify.forecast import batch
+
+    return batch.evaluate(problem, outcomes)
+
+
+EVALUATORS: dict[str, Evaluator] = {"reference": reference.evaluate, "batch": _batch}
 
 # How many seasons one task evaluates at once: the reference engine takes tens of milliseconds a season, so small
 # tasks keep every core busy and the progress bar moving; a batch engine wants large arrays. The numbers of a
@@ -38,12 +48,33 @@ def default_engine() -> str:
     return "batch" if "batch" in EVALUATORS else "reference"
 
 
+def engine_for(name: str | None, problem: ForecastProblem) -> tuple[str, str | None]:
+    """The engine to count ``problem`` with, and a note when it is not the one asked for.
+
+    The batch engine compiles a problem first and refuses what it cannot mirror exactly (a step type without a batch
+    runner, points with more than one decimal): asked for by name, that is an input error; by default the forecast
+    falls back to the reference engine and says so.
+    """
+    chosen = name or default_engine()
+    evaluator(chosen)
+    if chosen != "batch":
+        return chosen, None
+    from qualify.forecast import batch
+
+    try:
+        batch.plan_for(problem)
+    except batch.Unsupported as exc:
+        if name == "batch":
+            raise InputError.single("--engine", f"the batch engine cannot evaluate this system: {exc}") from None
+        return "reference", f"counted by the reference engine: the batch engine cannot evaluate this system ({exc})"
+    return chosen, None
+
+
 def evaluator(name: str) -> Evaluator:
     """The evaluator registered under ``name``; an unknown name is an input error naming the known ones."""
     if name not in EVALUATORS:
         known = ", ".join(sorted(EVALUATORS))
-        hint = " (the batch engine is not part of this installation yet)" if name == "batch" else ""
-        raise InputError.single("--engine", f"found '{name}', expected one of: {known}{hint}")
+        raise InputError.single("--engine", f"found '{name}', expected one of: {known}")
     return EVALUATORS[name]
 
 

@@ -39,7 +39,7 @@ MOST_SERIES = 8  # NOCs in a column's replay: more lines are no longer readable
 
 
 def replay(system: System, season: Season, races: Iterable[str], tables: dict[str, PointsTable], *, runs: int,
-           seed: int, engine: str = "reference", jobs: int = 1, executor: Executor | None = None,
+           seed: int, engine: str | None = None, jobs: int = 1, executor: Executor | None = None,
            fixed_lists: dict[str, RankingList] | None = None, nocs: NocRegistry | None = None,
            progress: Callable[[int], None] | None = None) -> list[Forecast]:
     """One forecast standing after each of ``races`` (calendar order), all with the same runs and seed."""

@@ -31,7 +31,7 @@ import numpy as np
 
 from qualify.errors import AuditError, InputError
 from qualify.forecast.cells import Cells
-from qualify.forecast.engines import Evaluator, evaluator, task_seasons
+from qualify.forecast.engines import Evaluator, engine_for, evaluator, task_seasons
 from qualify.forecast.fields import Fields, future_fields
 from qualify.forecast.model import ModelSettings, ResultsModel, fit
 from qualify.forecast.pins import Pin, apply_pins
@@ -44,7 +44,7 @@ from qualify.model.season import Race, Season
 from qualify.ranking.points import PointsTable
 from qualify.rules import SummaryColumn, System
 
-BLOCK_SEASONS = 100
+BLOCK_SEASONS = 1000
 
 Progress = Callable[[int], None]  # called with the number of seasons just counted
 
@@ -328,7 +328,7 @@ class Forecast:
 
 
 def forecast(system: System, season: Season, as_of: str, tables: dict[str, PointsTable], *, runs: int, seed: int,
-             engine: str = "reference", jobs: int = 1, executor: Executor | None = None,
+             engine: str | None = None, jobs: int = 1, executor: Executor | None = None,
              fixed_lists: dict[str, RankingList] | None = None, nocs: NocRegistry | None = None,
              pins: Iterable[Pin] = (), settings: ModelSettings | None = None, sensitivity: Iterable[str] = (),
              progress: Progress | None = None, block: int = BLOCK_SEASONS, per_task: int | None = None,
@@ -336,15 +336,17 @@ def forecast(system: System, season: Season, as_of: str, tables: dict[str, Point
     """Fit the results model on the season up to ``as_of``, simulate the rest ``runs`` times and tally the Summary.
 
     ``season`` is the whole calendar (results after ``as_of`` are ignored). ``engine`` names an evaluator of
-    :data:`qualify.forecast.engines.EVALUATORS`. ``sensitivity`` lists NOCs whose results race by race are tallied
-    against their counts (:mod:`qualify.forecast.sensitivity`).
+    :data:`qualify.forecast.engines.EVALUATORS` (None: the default, batch where it applies). ``sensitivity`` lists
+    NOCs whose results race by race are tallied against their counts (:mod:`qualify.forecast.sensitivity`).
     """
     started = time.perf_counter()
-    evaluate = evaluator(engine)
     model = model if model is not None else fit(system, season, as_of, settings)
     pin_list = list(pins)
     fields = apply_pins(model.fill(future_fields(system, season, as_of)), pin_list)
     problem = ForecastProblem.build(system, season, as_of, tables, fixed_lists=fixed_lists, nocs=nocs, fields=fields)
+    engine, fallback = engine_for(engine, problem)
+    evaluate = evaluator(engine)
+    notes = list(fields.notes) + ([fallback] if fallback else [])
     tracked = tuple(dict.fromkeys(sensitivity))
     unknown = [noc for noc in tracked if noc not in problem.cells.nocs]
     if unknown:
@@ -353,5 +355,5 @@ def forecast(system: System, season: Season, as_of: str, tables: dict[str, Point
     tally = run_simulation(simulation, jobs=jobs, executor=executor, progress=progress, per_task=per_task)
     held = len(season.up_to(as_of).held())
     return Forecast(system, season.race(as_of), held, len(season.races), fields.races, len(fields.events), runs,
-                    seed, engine, block, problem.cells, tally, season.notice, basis, list(fields.notes), pin_list,
+                    seed, engine, block, problem.cells, tally, season.notice, basis, notes, pin_list,
                     model, fields, time.perf_counter() - started)
